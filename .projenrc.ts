@@ -1,0 +1,109 @@
+import { awscdk, javascript } from 'projen';
+
+// The peer floor users get. 2.189.1 is the oldest aws-cdk-lib we build and test against that has everything the
+// constructs use: Runtime.NODEJS_22_X, CustomResource.serviceTimeout and Function.logGroup. Raising it forces every
+// user to upgrade, so raise it only for a feature we need.
+const CDK_VERSION = '2.189.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  author: 'cdk-ami-sharing maintainers',
+  authorAddress: 'maintainers@cdk-ami-sharing.dev',
+  cdkVersion: CDK_VERSION,
+  defaultReleaseBranch: 'main',
+  jsiiVersion: '~6.0.0',
+  name: 'cdk-ami-sharing',
+  description: 'AWS CDK constructs that share AMIs (launch permissions) and harden them (IMDSv2, description), converged by one custom-resource handler per stack.',
+  keywords: ['cdk', 'aws-cdk', 'ami', 'ec2', 'launch-permission', 'imdsv2', 'awscdk'],
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  repositoryUrl: 'https://github.com/cdk-ami-sharing/cdk-ami-sharing.git',
+  license: 'Apache-2.0',
+
+  // This repository's CI is .ci/run; releases are made from a machine that reaches every registry (see README).
+  github: false,
+  release: false,
+
+  publishToPypi: { distName: 'cdk-ami-sharing', module: 'cdk_ami_sharing' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkamisharing',
+    mavenGroupId: 'io.github.cdk-ami-sharing',
+    mavenArtifactId: 'cdk-ami-sharing',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkAmiSharing', packageId: 'CdkAmiSharing' },
+  publishToGo: { moduleName: 'github.com/cdk-ami-sharing/cdk-ami-sharing-go' },
+
+  devDeps: [
+    '@aws-sdk/client-ec2@^3.1169.0',
+    '@types/aws-lambda@^8.10.0',
+    'aws-sdk-client-mock@^4.1.0',
+    'aws-sdk-client-mock-jest@^4.1.0',
+    'esbuild@0.28.2',
+    'fast-check@^4.3.0',
+    'cdk-nag@2.36.8',
+  ],
+
+  jestOptions: {
+    // Snapshot tests must be able to fail: never rewrite a snapshot during a test run.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      testTimeout: 60_000,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  },
+  tsconfigDev: {
+    include: ['lambda/**/*.ts', 'example/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'lambda', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
+  },
+  experimentalIntegRunner: true,
+  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/test/**/cdk.out/', '/.bench/'],
+});
+
+// The handler bundle ships in the npm tarball (assets/ is not in .npmignore), is rebuilt before every compile, and is
+// byte-identical across builds so the CDK asset hash in users' snapshots never churns.
+const bundle = project.addTask('bundle:handler', {
+  description: 'Bundle lambda/ into assets/ami-attribute-handler/index.js with esbuild',
+  exec: 'node scripts/bundle-handler.js',
+});
+project.preCompileTask.spawn(bundle);
+
+project.addTask('demo', {
+  description: 'Run the example stack\'s handler against a local EC2 emulator (moto) through a full lifecycle',
+  steps: [
+    { spawn: bundle.name },
+    { exec: 'ts-node --transpile-only example/demo.ts' },
+  ],
+});
+
+project.addTask('bench', {
+  description: 'Benchmarks: EC2 calls, converge time, synth scale, bundle size (prints a table; --json for JSON)',
+  receiveArgs: true,
+  steps: [
+    { spawn: bundle.name },
+    { exec: 'ts-node --transpile-only scripts/bench.ts', receiveArgs: true },
+  ],
+});
+
+// experimentalIntegRunner adds the integ packages at @latest, which want a newer aws-cdk-lib than our floor: pin
+// versions that exist on the registry and match it.
+for (const dep of ['@aws-cdk/integ-runner', '@aws-cdk/integ-tests-alpha']) {
+  project.deps.removeDependency(dep);
+}
+project.addDevDeps('@aws-cdk/integ-runner@2.197.10', '@aws-cdk/integ-tests-alpha@2.187.0-alpha.0');
+
+// No AWS account here: integ tests are snapshot-only. A fixed region stops the runner probing for one (≈ 20 s a test),
+// and `integ:update` writes snapshots without deploying.
+for (const name of ['integ', 'integ:update']) {
+  const task = project.tasks.tryFind(name)!;
+  task.env('AWS_REGION', 'us-east-1');
+  task.env('TS_NODE_TRANSPILE_ONLY', '1');
+}
+project.tasks.tryFind('integ:update')!.reset('integ-runner --language typescript --update-on-failed --dry-run', { receiveArgs: true });
+
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+project.synth();
