@@ -52,7 +52,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: {
-    include: ['lambda/**/*.ts', 'example/**/*.ts', 'scripts/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../example/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {

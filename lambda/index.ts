@@ -1,1 +1,74 @@
-export const handler = async () => undefined;
+// The entry point CloudFormation invokes (the custom resource's ServiceToken is this function's ARN). It always
+// answers CloudFormation itself: SUCCESS for a verified state, FAILED with a reason for anything else, and FAILED
+// shortly before the invocation would time out.
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { CfnResponse, sendResponse } from './cfn-response';
+import { Deadline } from './deadline';
+import { createEc2Client } from './ec2';
+import { DeclarationError, messageOf } from './errors';
+import { handleLaunchPermissions } from './launch-permissions/resource';
+import { log } from './log';
+import { ResourceHandler } from './resource';
+
+const ec2 = createEc2Client();
+
+const HANDLERS: Record<string, ResourceHandler> = {
+  'Custom::AmiLaunchPermissions': handleLaunchPermissions,
+};
+
+/** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */
+const ANSWER_MARGIN_MS = 20_000;
+/** When the watchdog answers FAILED if the work has not finished. */
+const WATCHDOG_MARGIN_MS = 8_000;
+
+export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
+  const started = Date.now();
+  const remaining = context.getRemainingTimeInMillis();
+  const fields = {
+    requestType: event.RequestType,
+    resourceType: event.ResourceType,
+    logicalResourceId: event.LogicalResourceId,
+    imageId: typeof event.ResourceProperties?.ImageId === 'string' ? event.ResourceProperties.ImageId : undefined,
+  };
+  log('INFO', 'request', fields);
+
+  // The physical id to answer with when the request fails: CloudFormation keeps the existing one on a failed Update
+  // and Delete; a failed Create still needs one, and its Delete then finds a declaration it never applied.
+  const fallbackId = event.RequestType === 'Create' ? `${event.LogicalResourceId}-not-created` : event.PhysicalResourceId;
+
+  let answered = false;
+  const answer = async (response: CfnResponse) => {
+    if (answered) return;
+    answered = true;
+    log(response.Status === 'SUCCESS' ? 'INFO' : 'ERROR', 'answer', {
+      ...fields, status: response.Status, reason: response.Reason, durationMs: Date.now() - started,
+      ...response.Data,
+    });
+    await sendResponse(event, response);
+  };
+
+  const watchdog = setTimeout(() => {
+    void answer({
+      Status: 'FAILED',
+      PhysicalResourceId: fallbackId,
+      Reason: 'cdk-ami-sharing handler ran out of time before it could verify the AMI; see its log group for where it stopped',
+    }).catch(error => log('ERROR', 'could not answer CloudFormation', { error: messageOf(error) }));
+  }, Math.max(0, remaining - WATCHDOG_MARGIN_MS));
+
+  try {
+    const implementation = HANDLERS[event.ResourceType];
+    if (!implementation) {
+      throw new DeclarationError([`ResourceType: ${JSON.stringify(event.ResourceType)} is not handled by cdk-ami-sharing`]);
+    }
+    if (!['Create', 'Update', 'Delete'].includes(event.RequestType)) {
+      throw new DeclarationError([`RequestType: ${JSON.stringify(event.RequestType)} is not Create, Update or Delete`]);
+    }
+    const deadline = new Deadline(started + remaining - ANSWER_MARGIN_MS);
+    const outcome = await implementation(event, { ec2, deadline });
+    await answer({ Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, Data: { ...outcome.data, Writes: outcome.writes } });
+  } catch (error) {
+    await answer({ Status: 'FAILED', PhysicalResourceId: fallbackId, Reason: messageOf(error) });
+  } finally {
+    clearTimeout(watchdog);
+  }
+}

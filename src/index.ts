@@ -1,1 +1,2 @@
-export {};
+export * from './launch-permission';
+export * from './ami-launch-permissions';

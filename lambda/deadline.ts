@@ -1,0 +1,25 @@
+// A time budget for one invocation. Waits back off exponentially and never run past the deadline, so the handler always
+// keeps time to answer CloudFormation itself.
+
+export class Deadline {
+  constructor(private readonly at: number) {}
+
+  public remainingMs(): number {
+    return Math.max(0, this.at - Date.now());
+  }
+
+  public passed(): boolean {
+    return this.remainingMs() === 0;
+  }
+
+  /** A deadline that ends at `ms` from now, or at this one, whichever comes first. */
+  public within(ms: number): Deadline {
+    return new Deadline(Math.min(this.at, Date.now() + ms));
+  }
+
+  /** Sleeps for the attempt's backoff (1 s, 2 s, 4 s ... capped at 15 s), cut short at the deadline. */
+  public async backoff(attempt: number): Promise<void> {
+    const ms = Math.min(15_000, 1_000 * 2 ** attempt, this.remainingMs());
+    await new Promise(resolve => setTimeout(resolve, ms));
+  }
+}

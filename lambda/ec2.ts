@@ -1,0 +1,54 @@
+// The thin layer between the handler's decisions and EC2: one function per call, no decisions of its own.
+import {
+  DescribeImageAttributeCommand,
+  EC2Client,
+  LaunchPermission,
+  ModifyImageAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import { LaunchPermissionEntry, launchPermissionKey } from '../src/validation';
+
+/**
+ * One client per container. Region, credentials and endpoint (AWS_ENDPOINT_URL_EC2) come from the standard SDK
+ * configuration chain. Retries are the SDK's own: more attempts than its default 3, because EC2 throttles per account
+ * and Region and a deployment shares that bucket with everything else the account does. AWS_MAX_ATTEMPTS and
+ * AWS_RETRY_MODE still take precedence when set.
+ */
+export function createEc2Client(): EC2Client {
+  return new EC2Client({
+    maxAttempts: process.env.AWS_MAX_ATTEMPTS ? undefined : 8,
+    retryMode: process.env.AWS_RETRY_MODE ? undefined : 'adaptive',
+    // A connection that hangs must fail and be retried well inside the invocation's time budget.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+  });
+}
+
+/** The AMI's live launch permissions, as keys (see launchPermissionKey). */
+export async function describeLaunchPermissions(ec2: EC2Client, imageId: string): Promise<Set<string>> {
+  const answer = await ec2.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }));
+  return new Set((answer.LaunchPermissions ?? []).map(p => launchPermissionKey(toEntry(p))));
+}
+
+/** One ModifyImageAttribute call with the structured LaunchPermission form. */
+export async function modifyLaunchPermissions(
+  ec2: EC2Client, imageId: string, change: { add?: LaunchPermissionEntry[]; remove?: LaunchPermissionEntry[] }): Promise<void> {
+  await ec2.send(new ModifyImageAttributeCommand({
+    ImageId: imageId,
+    LaunchPermission: {
+      Add: change.add?.length ? change.add.map(toSdk) : undefined,
+      Remove: change.remove?.length ? change.remove.map(toSdk) : undefined,
+    },
+  }));
+}
+
+function toEntry(p: LaunchPermission): LaunchPermissionEntry {
+  if (p.UserId) return { UserId: p.UserId };
+  if (p.Group) return { Group: p.Group };
+  if (p.OrganizationArn) return { OrganizationArn: p.OrganizationArn };
+  if (p.OrganizationalUnitArn) return { OrganizationalUnitArn: p.OrganizationalUnitArn };
+  throw new Error(`EC2 returned a launch permission with no principal: ${JSON.stringify(p)}`);
+}
+
+function toSdk(entry: LaunchPermissionEntry): LaunchPermission {
+  // Validation has already made sure Group can only be 'all'.
+  return entry.Group !== undefined ? { Group: 'all' } : { ...entry, Group: undefined };
+}

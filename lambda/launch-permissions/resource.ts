@@ -1,0 +1,133 @@
+// Custom::AmiLaunchPermissions: read the live permissions, plan, write (removals first), then read again until the
+// AMI shows the plan's result or the time budget runs out.
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { launchPermissionFromKey } from '../../src/validation';
+import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
+import { DeclarationError, isImageGone, messageOf } from '../errors';
+import { log } from '../log';
+import { Outcome, RequestContext, ResourceHandler } from '../resource';
+import { Plan, planConverge, planDelete, remainingDifferences } from './plan';
+import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
+
+/** How long Create and Update wait for an AMI that EC2 does not know yet (it may have just been created). */
+const WAIT_FOR_NEW_IMAGE_MS = 90_000;
+
+/** Keyed on the image: a new imageId means a new physical resource, and CloudFormation then deletes the old one. */
+export function launchPermissionsPhysicalId(imageId: string): string {
+  return `${imageId}/launchPermission`;
+}
+
+export const handleLaunchPermissions: ResourceHandler = async (event, context) => {
+  if (event.RequestType === 'Delete') {
+    return deleteLaunchPermissions(event, context);
+  }
+  const desired = parseLaunchPermissionsProperties(event.ResourceProperties);
+  const sameImage = event.RequestType === 'Update' && event.OldResourceProperties?.ImageId === desired.imageId;
+  const previous = sameImage ? previousDeclaration(event.OldResourceProperties) : undefined;
+
+  const live = await readForConverge(context, desired.imageId);
+  const plan = planConverge({ desired: desired.permissions, previous, live, mode: desired.mode });
+  const writes = await apply(context, desired.imageId, plan);
+  if (writes > 0) {
+    await verify(context, desired.imageId, plan, desired.mode === 'EXCLUSIVE' ? desired.permissions : undefined);
+  }
+  return {
+    physicalResourceId: sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId),
+    data: { ImageId: desired.imageId, Added: plan.add.length, Removed: plan.remove.length },
+    writes,
+  };
+};
+
+async function deleteLaunchPermissions(
+  event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, context: RequestContext): Promise<Outcome> {
+  const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, writes: 0 };
+  let declared: LaunchPermissionsDeclaration;
+  try {
+    declared = parseLaunchPermissionsProperties(event.ResourceProperties);
+  } catch (error) {
+    // The handler never writes from a declaration that does not validate, so there is nothing of it to revoke. This is
+    // the Delete CloudFormation sends after a Create that failed validation: failing it would wedge the stack.
+    if (error instanceof DeclarationError) {
+      log('WARN', 'delete of a declaration that never validated: nothing to revoke', { problems: error.problems });
+      return unchanged;
+    }
+    throw error;
+  }
+  try {
+    const live = await describeLaunchPermissions(context.ec2, declared.imageId);
+    const plan = planDelete(declared.permissions, live);
+    const writes = await apply(context, declared.imageId, plan);
+    if (writes > 0) await verify(context, declared.imageId, plan);
+    return { ...unchanged, data: { ImageId: declared.imageId, Added: 0, Removed: plan.remove.length }, writes };
+  } catch (error) {
+    // A deregistered AMI has no launch permissions left to revoke.
+    if (isImageGone(error)) {
+      log('INFO', 'image no longer exists: nothing to revoke', { imageId: declared.imageId });
+      return unchanged;
+    }
+    throw error;
+  }
+}
+
+/** The previous declaration's principals, or undefined if it cannot be read (then nothing is revoked as "dropped"). */
+function previousDeclaration(properties: Record<string, unknown> | undefined): ReadonlySet<string> | undefined {
+  try {
+    return parseLaunchPermissionsProperties(properties).permissions;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the live permissions, waiting a while for an AMI EC2 does not know yet (eventual consistency after CreateImage). */
+async function readForConverge(context: RequestContext, imageId: string): Promise<Set<string>> {
+  const patience = context.deadline.within(WAIT_FOR_NEW_IMAGE_MS);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await describeLaunchPermissions(context.ec2, imageId);
+    } catch (error) {
+      if (!isImageGone(error)) throw new Error(`DescribeImageAttribute launchPermission of ${imageId} failed: ${messageOf(error)}`);
+      if (patience.passed()) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`);
+      await patience.backoff(attempt);
+    }
+  }
+}
+
+async function apply(context: RequestContext, imageId: string, plan: Plan): Promise<number> {
+  let writes = 0;
+  if (plan.remove.length > 0) {
+    await modify(context, imageId, 'remove', plan.remove);
+    writes++;
+  }
+  if (plan.add.length > 0) {
+    await modify(context, imageId, 'add', plan.add);
+    writes++;
+  }
+  return writes;
+}
+
+async function modify(context: RequestContext, imageId: string, operation: 'add' | 'remove', keys: string[]) {
+  try {
+    await modifyLaunchPermissions(context.ec2, imageId, { [operation]: keys.map(launchPermissionFromKey) });
+  } catch (error) {
+    if (isImageGone(error)) throw error;
+    throw new Error(`ModifyImageAttribute (${operation} ${keys.length} launch permission${keys.length === 1 ? '' : 's'}) on ${imageId} failed: ${messageOf(error)}`);
+  }
+  log('INFO', `launch permissions: ${operation}`, { imageId, count: keys.length });
+}
+
+/**
+ * Reads the permissions back until they show the plan's result. EC2 is eventually consistent: an answer right after a
+ * write may still show the state before it, so SUCCESS is only sent for a state that was read back.
+ */
+async function verify(context: RequestContext, imageId: string, plan: Plan, exactly?: ReadonlySet<string>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const differences = remainingDifferences(plan, await describeLaunchPermissions(context.ec2, imageId), exactly);
+    if (differences.length === 0) return;
+    if (context.deadline.passed()) {
+      const shown = differences.slice(0, 10).join('; ');
+      const more = differences.length > 10 ? `; and ${differences.length - 10} more` : '';
+      throw new Error(`launch permissions of ${imageId} did not converge within the time budget after ${attempt + 1} reads: ${shown}${more}`);
+    }
+    await context.deadline.backoff(attempt);
+  }
+}

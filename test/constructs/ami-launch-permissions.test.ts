@@ -1,0 +1,139 @@
+import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
+
+const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
+const OU = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij';
+
+function stack(): Stack {
+  return new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+}
+
+describe('AmiLaunchPermissions', () => {
+  test('declares a custom resource with the image, the principals in EC2 form, and the mode', () => {
+    const s = stack();
+    new AmiLaunchPermissions(s, 'Share', {
+      imageId: 'ami-0123456789abcdef0',
+      permissions: [
+        LaunchPermission.account('111122223333'),
+        LaunchPermission.organization(ORG),
+        LaunchPermission.organizationalUnit(OU),
+        LaunchPermission.publicAccess(),
+      ],
+      mode: LaunchPermissionMode.EXCLUSIVE,
+    });
+    const template = Template.fromStack(s);
+    template.hasResourceProperties('Custom::AmiLaunchPermissions', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdkAmiSharingHandlerFunction'), 'Arn'] },
+      ServiceTimeout: '720',
+      ImageId: 'ami-0123456789abcdef0',
+      Permissions: [{ UserId: '111122223333' }, { OrganizationArn: ORG }, { OrganizationalUnitArn: OU }, { Group: 'all' }],
+      Mode: 'EXCLUSIVE',
+    });
+  });
+
+  test('mode defaults to ADDITIVE', () => {
+    const s = stack();
+    new AmiLaunchPermissions(s, 'Share', { imageId: 'ami-12345678', permissions: [LaunchPermission.account('111122223333')] });
+    Template.fromStack(s).hasResourceProperties('Custom::AmiLaunchPermissions', { Mode: 'ADDITIVE' });
+  });
+
+  test('three constructs share one handler function, pinned to nodejs22.x, with ServiceTimeout on each resource', () => {
+    const s = stack();
+    for (const [i, image] of ['ami-11111111', 'ami-22222222', 'ami-11111111'].entries()) {
+      new AmiLaunchPermissions(s, `Share${i}`, { imageId: image, permissions: [LaunchPermission.account('111122223333')] });
+    }
+    const template = Template.fromStack(s);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('Custom::AmiLaunchPermissions', 3);
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 300 });
+    template.allResourcesProperties('Custom::AmiLaunchPermissions', { ServiceTimeout: '720' });
+  });
+
+  test('the handler may modify only the declared images, each listed once', () => {
+    const s = stack();
+    new AmiLaunchPermissions(s, 'A', { imageId: 'ami-11111111', permissions: [LaunchPermission.account('111122223333')] });
+    new AmiLaunchPermissions(s, 'B', { imageId: 'ami-22222222', permissions: [LaunchPermission.account('111122223333')] });
+    new AmiLaunchPermissions(s, 'C', { imageId: 'ami-11111111', permissions: [LaunchPermission.account('444455556666')] });
+    const template = Template.fromStack(s);
+    const roles = template.findResources('AWS::IAM::Role');
+    expect(Object.keys(roles)).toHaveLength(1);
+    const statements: any[] = Object.values<any>(roles)[0].Properties.Policies[0].PolicyDocument.Statement;
+    const ec2 = statements.filter(st => JSON.stringify(st.Action).includes('ec2:'));
+    expect(ec2).toEqual([{
+      Effect: 'Allow',
+      Action: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'],
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1::image/ami-11111111']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1::image/ami-22222222']] },
+      ],
+    }]);
+    // Nothing else of the handler's may mutate anything but its own log stream.
+    for (const statement of statements.filter(st => !ec2.includes(st))) {
+      expect(statement.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(JSON.stringify(statement.Resource)).toContain('CdkAmiSharingHandlerLogGroup');
+    }
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  });
+
+  test('a token image id is passed through and scopes the policy', () => {
+    const s = stack();
+    const imageId = Token.asString({ 'Fn::GetAtt': ['GoldenImage', 'ImageId'] });
+    new AmiLaunchPermissions(s, 'Share', { imageId, permissions: [LaunchPermission.account('111122223333')] });
+    const template = Template.fromStack(s);
+    template.hasResourceProperties('Custom::AmiLaunchPermissions', { ImageId: { 'Fn::GetAtt': ['GoldenImage', 'ImageId'] } });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).toContain('{"Fn::GetAtt":["GoldenImage","ImageId"]}');
+  });
+
+  test('applyRemovalPolicy(RETAIN) keeps the permissions when the construct is removed', () => {
+    const s = stack();
+    const share = new AmiLaunchPermissions(s, 'Share', { imageId: 'ami-12345678', permissions: [LaunchPermission.account('111122223333')] });
+    share.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Template.fromStack(s).hasResource('Custom::AmiLaunchPermissions', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('the handler is created at the stack root under a fixed id, whatever the nesting', () => {
+    const s = stack();
+    const { Construct } = require('constructs');
+    const nested = new Construct(new Construct(s, 'Deep'), 'Deeper');
+    new AmiLaunchPermissions(nested, 'Share', { imageId: 'ami-12345678', permissions: [] });
+    expect(s.node.tryFindChild('CdkAmiSharingHandler')).toBeDefined();
+  });
+
+  test('the template matches the snapshot', () => {
+    const s = stack();
+    new AmiLaunchPermissions(s, 'Share', {
+      imageId: 'ami-0123456789abcdef0',
+      permissions: [LaunchPermission.account('111122223333'), LaunchPermission.organization(ORG)],
+    });
+    expect(Template.fromStack(s).toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('bad input fails at synth time naming the property and the value', () => {
+  const cases: Array<[string, () => unknown, string]> = [
+    ['11-digit account', () => LaunchPermission.account('11112222333'), "LaunchPermission.account: '11112222333' is not a 12-digit AWS account id (it has 11 digits)"],
+    ['account with letters', () => LaunchPermission.account('11112222333a'), "LaunchPermission.account: '11112222333a' is not a 12-digit AWS account id"],
+    ['OU ARN as organization', () => LaunchPermission.organization(OU), `LaunchPermission.organization: '${OU}' is an organizational unit ARN, not an organization ARN; use LaunchPermission.organizationalUnit()`],
+    ['organization ARN as OU', () => LaunchPermission.organizationalUnit(ORG), `LaunchPermission.organizationalUnit: '${ORG}' is an organization ARN, not an organizational unit ARN; use LaunchPermission.organization()`],
+    ['malformed organization ARN', () => LaunchPermission.organization('o-abcdefghij'), "LaunchPermission.organization: 'o-abcdefghij' is not an organization ARN"],
+    ['empty image id', () => new AmiLaunchPermissions(stack(), 'S', { imageId: '', permissions: [] }), "AmiLaunchPermissions.imageId: an AMI id is required (got '')"],
+    ['malformed image id', () => new AmiLaunchPermissions(stack(), 'S', { imageId: 'ami-xyz', permissions: [] }), "AmiLaunchPermissions.imageId: 'ami-xyz' is not an AMI id"],
+    ['duplicate principal', () => new AmiLaunchPermissions(stack(), 'S', {
+      imageId: 'ami-12345678', permissions: [LaunchPermission.account('111122223333'), LaunchPermission.account('111122223333')],
+    }), "AmiLaunchPermissions.permissions[1]: '111122223333' is declared twice (also at AmiLaunchPermissions.permissions[0])"],
+  ];
+  test.each(cases)('%s', (_name, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('tokens are not judged at synth time', () => {
+    const s = stack();
+    const account = Token.asString({ Ref: 'ConsumerAccount' });
+    expect(() => new AmiLaunchPermissions(s, 'S', {
+      imageId: Token.asString({ Ref: 'Image' }),
+      permissions: [LaunchPermission.account(account), LaunchPermission.account(account)],
+    })).not.toThrow();
+  });
+});
