@@ -9,9 +9,9 @@ export class DeclarationError extends Error {
   }
 }
 
-/** The name of an AWS SDK error, or undefined for anything else. */
+/** The error code of an AWS service error (the SDK puts it in `name`), or undefined for anything else. */
 export function awsErrorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string'
+  return typeof error === 'object' && error !== null && '$metadata' in error && 'name' in error && typeof error.name === 'string'
     ? error.name
     : undefined;
 }

@@ -1,0 +1,262 @@
+// The handler's Create / Update / Delete paths and every EC2 error code it treats specially, with EC2 mocked.
+import { DescribeImageAttributeCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { handler } from '../../lambda/index';
+import { CfnSimulator, ResponseServer } from '../support/cfn-simulator';
+
+const ec2 = mockClient(EC2Client);
+const IMAGE = 'ami-0123456789abcdef0';
+const OTHER_IMAGE = 'ami-0fedcba9876543210';
+const A = '111111111111';
+const B = '222222222222';
+const C = '333333333333';
+const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
+
+let server: ResponseServer;
+beforeAll(async () => { server = await ResponseServer.start(); });
+afterAll(async () => { await server.stop(); });
+beforeEach(() => {
+  ec2.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+function awsError(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+/** EC2 as a live set that Modify calls change, so reads after writes see them. */
+function liveEc2(initial: Array<Record<string, string>>) {
+  let live = [...initial];
+  ec2.on(DescribeImageAttributeCommand).callsFake(() => ({ ImageId: IMAGE, LaunchPermissions: live.map(p => ({ ...p })) }));
+  ec2.on(ModifyImageAttributeCommand).callsFake(input => {
+    const same = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(a) === JSON.stringify(b);
+    for (const r of input.LaunchPermission?.Remove ?? []) live = live.filter(p => !same(p, r));
+    for (const a of input.LaunchPermission?.Add ?? []) if (!live.some(p => same(p, a))) live.push(a);
+    return {};
+  });
+  return { live: () => live };
+}
+
+const cfn = (remainingMs?: number) => new CfnSimulator(handler, server, remainingMs);
+const props = (permissions: object[], mode = 'ADDITIVE', imageId = IMAGE) => ({ ImageId: imageId, Permissions: permissions, Mode: mode });
+const modifies = () => ec2.commandCalls(ModifyImageAttributeCommand).map(c => c.args[0].input.LaunchPermission);
+
+describe('Create', () => {
+  test('adds only what is missing in one call, verifies, and answers with an image-derived physical id', async () => {
+    const state = liveEc2([{ UserId: B }]);
+    const answer = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions',
+      ResourceProperties: props([{ UserId: A }, { UserId: B }, { OrganizationArn: ORG }]),
+    } as any);
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${IMAGE}/launchPermission`, Data: { Added: 2, Removed: 0, Writes: 1 } });
+    expect(modifies()).toEqual([{ Add: [{ OrganizationArn: ORG }, { UserId: A }] }]);
+    expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, 2);
+    expect(state.live()).toHaveLength(3);
+  });
+
+  test('makes no ModifyImageAttribute call when nothing differs, and reads once', async () => {
+    liveEc2([{ UserId: A }]);
+    const answer = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer.Status).toBe('SUCCESS');
+    expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 0);
+    expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, 1);
+  });
+
+  test('EXCLUSIVE removes before it adds', async () => {
+    const state = liveEc2([{ UserId: B }, { Group: 'all' }]);
+    const answer = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }], 'EXCLUSIVE'),
+    } as any);
+    expect(answer.Status).toBe('SUCCESS');
+    expect(modifies()).toEqual([{ Remove: [{ Group: 'all' }, { UserId: B }] }, { Add: [{ UserId: A }] }]);
+    expect(state.live()).toEqual([{ UserId: A }]);
+  });
+
+  test('bad properties: FAILED naming the property and value, and no EC2 call at all', async () => {
+    liveEc2([]);
+    const answer = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions',
+      ResourceProperties: props([{ UserId: A }, { OrganizationArn: 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij' }]),
+    } as any);
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toBe("Permissions[1].OrganizationArn: 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij' is an organizational unit ARN, not an organization ARN; use LaunchPermission.organizationalUnit()");
+    expect(answer.PhysicalResourceId).toBe('Share-not-created');
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  test('an AMI that never appears: FAILED saying so once the patience runs out', async () => {
+    ec2.on(DescribeImageAttributeCommand).rejects(awsError('InvalidAMIID.NotFound', `The image id '[${IMAGE}]' does not exist`));
+    const answer = await cfn(21_500).send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toContain(`ImageId: AMI ${IMAGE} does not exist in this account and Region (InvalidAMIID.NotFound`);
+    expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 0);
+  });
+
+  test.each([
+    ['InvalidAMIAttributeItemValue', 'Invalid attribute item value "o-abcdefghij" for organizationArn item type.'],
+    ['UnauthorizedOperation', 'You are not authorized to perform this operation.'],
+    ['OperationNotPermitted', 'Image block public access is enabled'],
+  ])('a Modify that EC2 refuses with %s: FAILED with the code and message', async (code, message) => {
+    liveEc2([]);
+    ec2.on(ModifyImageAttributeCommand).rejects(awsError(code, message));
+    const answer = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toBe(`ModifyImageAttribute (add 1 launch permission) on ${IMAGE} failed: ${code}: ${message}`);
+  });
+
+  test('a write EC2 accepted but never shows: FAILED saying what is still different', async () => {
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+    ec2.on(ModifyImageAttributeCommand).resolves({});
+    const answer = await cfn(22_000).send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toMatch(new RegExp(`launch permissions of ${IMAGE} did not converge within the time budget after \\d+ reads: UserId:${A} is not live yet`));
+  });
+});
+
+describe('Update', () => {
+  test('ADDITIVE revokes what the previous declaration dropped and keeps outsiders and the physical id', async () => {
+    const state = liveEc2([{ UserId: A }, { UserId: B }, { UserId: C }]);
+    const answer = await cfn().send({
+      RequestType: 'Update', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'kept-id',
+      ResourceProperties: props([{ UserId: A }]), OldResourceProperties: props([{ UserId: A }, { UserId: B }]),
+    } as any);
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'kept-id' });
+    expect(modifies()).toEqual([{ Remove: [{ UserId: B }] }]);
+    expect(state.live()).toEqual([{ UserId: A }, { UserId: C }]);
+  });
+
+  test('a new image is a new physical resource and the old declaration is not applied to it', async () => {
+    liveEc2([{ UserId: B }]);
+    const answer = await cfn().send({
+      RequestType: 'Update', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: `${IMAGE}/launchPermission`,
+      ResourceProperties: props([{ UserId: A }], 'ADDITIVE', OTHER_IMAGE), OldResourceProperties: props([{ UserId: A }, { UserId: B }]),
+    } as any);
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${OTHER_IMAGE}/launchPermission` });
+    expect(modifies()).toEqual([{ Add: [{ UserId: A }] }]);
+    expect(ec2.commandCalls(ModifyImageAttributeCommand)[0].args[0].input.ImageId).toBe(OTHER_IMAGE);
+  });
+});
+
+describe('Delete', () => {
+  test('revokes the declared principals that are live, nothing else', async () => {
+    const state = liveEc2([{ UserId: A }, { UserId: C }]);
+    const answer = await cfn().send({
+      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'p',
+      ResourceProperties: props([{ UserId: A }, { UserId: B }]),
+    } as any);
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'p' });
+    expect(modifies()).toEqual([{ Remove: [{ UserId: A }] }]);
+    expect(state.live()).toEqual([{ UserId: C }]);
+  });
+
+  test.each(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable'])('an AMI that is gone (%s on describe) is success', async code => {
+    ec2.on(DescribeImageAttributeCommand).rejects(awsError(code));
+    const answer = await cfn().send({
+      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'p',
+      ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer.Status).toBe('SUCCESS');
+  });
+
+  test('an AMI deregistered between the read and the write is success', async () => {
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: A }] });
+    ec2.on(ModifyImageAttributeCommand).rejects(awsError('InvalidAMIID.NotFound'));
+    const answer = await cfn().send({
+      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'p',
+      ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer.Status).toBe('SUCCESS');
+  });
+
+  test('other errors on Delete fail loudly', async () => {
+    ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+    const answer = await cfn().send({
+      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'p',
+      ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'UnauthorizedOperation: not authorized' });
+  });
+
+  test('a declaration that never validated has nothing to revoke: success without any EC2 call', async () => {
+    const answer = await cfn().send({
+      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'Share-not-created',
+      ResourceProperties: props([{ UserId: '12345' }]),
+    } as any);
+    expect(answer.Status).toBe('SUCCESS');
+    expect(ec2.calls()).toHaveLength(0);
+  });
+});
+
+describe('the answer to CloudFormation', () => {
+  test('stays under 4,096 bytes with 1,000 principals and a long failure reason', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ UserId: String(100000000000 + i) }));
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+    ec2.on(ModifyImageAttributeCommand).resolves({});
+    const ok = await cfn(22_000).send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props(many),
+    } as any);
+    expect(ok.Status).toBe('FAILED');
+    expect(ok.bytes).toBeLessThanOrEqual(4096);
+    expect(ok.Reason).toContain('and 990 more');
+
+    const tooMany = [...many, { UserId: '999999999999' }, ...many.slice(0, 50)];
+    const bad = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props(tooMany),
+    } as any);
+    expect(bad.Status).toBe('FAILED');
+    expect(bad.bytes).toBeLessThanOrEqual(4096);
+    expect(bad.Reason).toContain('...(truncated)');
+  });
+
+  test('is a PUT with an empty content type', async () => {
+    liveEc2([]);
+    const answer: any = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([]),
+    } as any);
+    expect(answer.method).toBe('PUT');
+    expect(answer.contentType).toBe('');
+  });
+
+  test('an unknown RequestType or ResourceType gets FAILED with a reason', async () => {
+    const a = await cfn().send({ RequestType: 'Rollback', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([]) } as any);
+    expect(a).toMatchObject({ Status: 'FAILED', Reason: 'RequestType: "Rollback" is not Create, Update or Delete' });
+    const b = await cfn().send({ RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::Other', ResourceProperties: props([]) } as any);
+    expect(b).toMatchObject({ Status: 'FAILED', Reason: 'ResourceType: "Custom::Other" is not handled by cdk-ami-sharing' });
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  test('a handler that would run out of time answers FAILED itself, exactly once', async () => {
+    ec2.on(DescribeImageAttributeCommand).callsFake(() => new Promise(resolve => setTimeout(() => resolve({ LaunchPermissions: [] }), 1500)));
+    ec2.on(ModifyImageAttributeCommand).resolves({});
+    const answer = await cfn(9_000).send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toContain('ran out of time');
+  });
+
+  test('never logs the ResponseURL', async () => {
+    liveEc2([]);
+    const logSpy = jest.spyOn(console, 'log');
+    const errorSpy = jest.spyOn(console, 'error');
+    await cfn().send({ RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]) } as any);
+    await cfn().send({ RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: 'x' }]) } as any);
+    const logged = [...logSpy.mock.calls, ...errorSpy.mock.calls].map(c => String(c[0]));
+    expect(logged.length).toBeGreaterThan(0);
+    for (const line of logged) {
+      expect(line).not.toContain('127.0.0.1');
+      expect(() => JSON.parse(line)).not.toThrow();
+    }
+  });
+});
