@@ -60,7 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'lambda', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
   },
   experimentalIntegRunner: true,
-  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/test/**/cdk.out/', '/.bench/'],
+  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/test/**/cdk.out/', '/.bench/', '/test/*.snapshot/asset.*'],
 });
 
 // The handler bundle ships in the npm tarball (assets/ is not in .npmignore), is rebuilt before every compile, and is

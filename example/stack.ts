@@ -1,0 +1,34 @@
+// The example stack from the README: a golden AMI shared with one account, an organization and an OU.
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../src';
+
+export const CONSUMER_ACCOUNT = '111122223333';
+export const ORGANIZATION_ARN = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
+export const OU_ARN = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij';
+
+export interface GoldenAmiSharingStackProps extends StackProps {
+  readonly imageId: string;
+  readonly permissions?: LaunchPermission[];
+  readonly mode?: LaunchPermissionMode;
+}
+
+export class GoldenAmiSharingStack extends Stack {
+  constructor(scope: Construct, id: string, props: GoldenAmiSharingStackProps) {
+    super(scope, id, props);
+    new AmiLaunchPermissions(this, 'ShareGoldenAmi', {
+      imageId: props.imageId,
+      permissions: props.permissions ?? [
+        LaunchPermission.account(CONSUMER_ACCOUNT),
+        LaunchPermission.organization(ORGANIZATION_ARN),
+      ],
+      mode: props.mode,
+    });
+  }
+}
+
+if (require.main === module) {
+  const app = new App();
+  new GoldenAmiSharingStack(app, 'GoldenAmiSharing', { imageId: app.node.tryGetContext('imageId') ?? 'ami-0123456789abcdef0' });
+  app.synth();
+}
