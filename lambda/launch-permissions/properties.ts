@@ -19,7 +19,8 @@ export interface LaunchPermissionsDeclaration {
   readonly mode: Mode;
 }
 
-const KNOWN = new Set(['ServiceToken', 'ImageId', 'Permissions', 'Mode']);
+// CloudFormation passes ServiceToken and ServiceTimeout along with the resource's own properties.
+const KNOWN = new Set(['ServiceToken', 'ServiceTimeout', 'ImageId', 'Permissions', 'Mode']);
 
 export function parseLaunchPermissionsProperties(properties: Record<string, unknown> | undefined): LaunchPermissionsDeclaration {
   const props = properties ?? {};
