@@ -40,6 +40,23 @@ export async function modifyLaunchPermissions(
   }));
 }
 
+/** An attribute EC2 answers as `{ Value }`; undefined when the AMI has none. */
+export async function describeAttributeValue(
+  ec2: EC2Client, imageId: string, attribute: 'description' | 'imdsSupport'): Promise<string | undefined> {
+  const answer = await ec2.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: attribute }));
+  return (attribute === 'description' ? answer.Description : answer.ImdsSupport)?.Value;
+}
+
+/** ModifyImageAttribute with `Description.Value` (the seed's Example 5). */
+export async function modifyDescription(ec2: EC2Client, imageId: string, description: string): Promise<void> {
+  await ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, Description: { Value: description } }));
+}
+
+/** ModifyImageAttribute with `ImdsSupport.Value=v2.0` (the seed's Example 6). Irreversible. */
+export async function requireImdsV2(ec2: EC2Client, imageId: string): Promise<void> {
+  await ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, ImdsSupport: { Value: 'v2.0' } }));
+}
+
 function toEntry(p: LaunchPermission): LaunchPermissionEntry {
   if (p.UserId) return { UserId: p.UserId };
   if (p.Group) return { Group: p.Group };

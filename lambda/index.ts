@@ -4,8 +4,10 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { CfnResponse, sendResponse } from './cfn-response';
 import { Deadline } from './deadline';
+import { handleDescription } from './description/resource';
 import { createEc2Client } from './ec2';
 import { DeclarationError, messageOf } from './errors';
+import { handleImdsPolicy } from './imds-policy/resource';
 import { handleLaunchPermissions } from './launch-permissions/resource';
 import { log } from './log';
 import { ResourceHandler } from './resource';
@@ -14,6 +16,8 @@ const ec2 = createEc2Client();
 
 const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiLaunchPermissions': handleLaunchPermissions,
+  'Custom::AmiImdsPolicy': handleImdsPolicy,
+  'Custom::AmiDescription': handleDescription,
 };
 
 /** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */
@@ -41,7 +45,10 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     if (answered) return;
     answered = true;
     log(response.Status === 'SUCCESS' ? 'INFO' : 'ERROR', 'answer', {
-      ...fields, status: response.Status, reason: response.Reason, durationMs: Date.now() - started,
+      ...fields,
+      status: response.Status,
+      reason: response.Reason,
+      durationMs: Date.now() - started,
       ...response.Data,
     });
     await sendResponse(event, response);

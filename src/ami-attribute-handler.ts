@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +7,9 @@ import { Construct } from 'constructs';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'ami-attribute-handler');
+
+/** The image attributes ModifyImageAttribute changes, as EC2 names them. */
+export type ManagedAttribute = 'launchPermission' | 'description' | 'imdsSupport';
 
 /**
  * How long one invocation may take. The handler keeps a margin of this for itself to answer CloudFormation.
@@ -37,6 +40,7 @@ export class AmiAttributeHandler extends Construct {
   public readonly function: lambda.Function;
   private readonly imageStatement: iam.PolicyStatement;
   private readonly imageIds = new Set<string>();
+  private readonly claims = new Map<string, Array<{ path: string; sole: boolean }>>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -86,8 +90,29 @@ export class AmiAttributeHandler extends Construct {
     return this.function.functionArn;
   }
 
-  /** Lets the handler read and modify one image's attributes. */
-  public grantImage(imageId: string): void {
+  /**
+   * Registers a construct that manages one attribute of an image, and lets the handler read and modify that image.
+   * Throws when the construct would fight another one of this stack over the same attribute: two constructs setting
+   * one image's description, or an EXCLUSIVE launch-permission set next to any other on the same image (it would
+   * revoke the other's principals on every deployment). Tokens cannot be compared and are not checked.
+   */
+  public manage(construct: Construct, imageId: string, attribute: ManagedAttribute, sole: boolean): void {
+    if (!Token.isUnresolved(imageId)) {
+      const key = `${imageId}/${attribute}`;
+      const others = this.claims.get(key) ?? [];
+      const rival = others.find(o => sole || o.sole);
+      if (rival) {
+        throw new Error(`${construct.node.path}: ${imageId}'s ${attribute} is already managed by ${rival.path}; `
+          + (attribute === 'launchPermission'
+            ? 'an EXCLUSIVE AmiLaunchPermissions must be the only one on its image (merge their permissions into one construct)'
+            : 'one construct per image may set it'));
+      }
+      this.claims.set(key, [...others, { path: construct.node.path, sole }]);
+    }
+    this.grantImage(imageId);
+  }
+
+  private grantImage(imageId: string): void {
     // Several constructs on one image share one entry; a token's string form is stable, so it dedupes too.
     if (this.imageIds.has(imageId)) return;
     this.imageIds.add(imageId);

@@ -58,8 +58,9 @@ export class AmiLaunchPermissions extends Construct {
       throw new Error(listErrors.join('\n'));
     }
 
+    const mode = props.mode ?? LaunchPermissionMode.ADDITIVE;
     const handler = AmiAttributeHandler.of(this);
-    handler.grantImage(props.imageId);
+    handler.manage(this, props.imageId, 'launchPermission', mode === LaunchPermissionMode.EXCLUSIVE);
 
     this.imageId = props.imageId;
     this.resource = new CustomResource(this, 'Resource', {
@@ -69,7 +70,7 @@ export class AmiLaunchPermissions extends Construct {
       properties: {
         ImageId: props.imageId,
         Permissions: entries,
-        Mode: props.mode ?? LaunchPermissionMode.ADDITIVE,
+        Mode: mode,
       },
     });
   }

@@ -1,2 +1,4 @@
 export * from './launch-permission';
 export * from './ami-launch-permissions';
+export * from './ami-imds-policy';
+export * from './ami-description';

@@ -157,3 +157,28 @@ export function launchPermissionListErrors(property: string, entries: ReadonlyAr
   }
   return errors;
 }
+
+/**
+ * EC2 limits an AMI description to 255 characters (EC2 User Guide, "Create an Amazon EBS-backed AMI": "Image
+ * description – ... Up to 255 characters"; the same limit applies to ModifyImageAttribute's Description). We also
+ * refuse control characters: EC2's console and API reject them in descriptions, and a newline would not survive the
+ * round trip through the query protocol unchanged on every SDK.
+ */
+export const MAX_DESCRIPTION_LENGTH = 255;
+
+/** Returns why `value` cannot be an AMI description, or undefined when it can. */
+export function descriptionError(property: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) {
+    return `${property}: a non-empty description is required (got ${show(value)})`;
+  }
+  const length = [...value].length;
+  if (length > MAX_DESCRIPTION_LENGTH) {
+    return `${property}: ${show(value)} is ${length} characters long; EC2 allows at most ${MAX_DESCRIPTION_LENGTH}`;
+  }
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f]/.exec(value);
+  if (control) {
+    return `${property}: ${show(value)} contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) at position ${control.index}`;
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@ import {
   show,
 } from '../../src/validation';
 import { DeclarationError } from '../errors';
+import { unknownPropertyErrors } from '../properties';
 import { Mode } from './plan';
 
 export interface LaunchPermissionsDeclaration {
@@ -19,16 +20,11 @@ export interface LaunchPermissionsDeclaration {
   readonly mode: Mode;
 }
 
-// CloudFormation passes ServiceToken and ServiceTimeout along with the resource's own properties.
-const KNOWN = new Set(['ServiceToken', 'ServiceTimeout', 'ImageId', 'Permissions', 'Mode']);
 
 export function parseLaunchPermissionsProperties(properties: Record<string, unknown> | undefined): LaunchPermissionsDeclaration {
   const props = properties ?? {};
-  const problems: string[] = [];
 
-  for (const key of Object.keys(props)) {
-    if (!KNOWN.has(key)) problems.push(`${key}: unknown property (expected ImageId, Permissions, Mode)`);
-  }
+  const problems = unknownPropertyErrors(props, ['ImageId', 'Permissions', 'Mode']);
 
   const imageError = imageIdError('ImageId', props.ImageId);
   if (imageError) problems.push(imageError);

@@ -2,15 +2,13 @@
 // AMI shows the plan's result or the time budget runs out.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { launchPermissionFromKey } from '../../src/validation';
+import { readWaitingForImage, verify } from '../converge';
 import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
 import { DeclarationError, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { Plan, planConverge, planDelete, remainingDifferences } from './plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
-
-/** How long Create and Update wait for an AMI that EC2 does not know yet (it may have just been created). */
-const WAIT_FOR_NEW_IMAGE_MS = 90_000;
 
 /** Keyed on the image: a new imageId means a new physical resource, and CloudFormation then deletes the old one. */
 export function launchPermissionsPhysicalId(imageId: string): string {
@@ -25,11 +23,12 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   const sameImage = event.RequestType === 'Update' && event.OldResourceProperties?.ImageId === desired.imageId;
   const previous = sameImage ? previousDeclaration(event.OldResourceProperties) : undefined;
 
-  const live = await readForConverge(context, desired.imageId);
+  const live = await readWaitingForImage(context, desired.imageId, 'launchPermission',
+    () => describeLaunchPermissions(context.ec2, desired.imageId));
   const plan = planConverge({ desired: desired.permissions, previous, live, mode: desired.mode });
   const writes = await apply(context, desired.imageId, plan);
   if (writes > 0) {
-    await verify(context, desired.imageId, plan, desired.mode === 'EXCLUSIVE' ? desired.permissions : undefined);
+    await verifyPlan(context, desired.imageId, plan, desired.mode === 'EXCLUSIVE' ? desired.permissions : undefined);
   }
   return {
     physicalResourceId: sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId),
@@ -57,7 +56,7 @@ async function deleteLaunchPermissions(
     const live = await describeLaunchPermissions(context.ec2, declared.imageId);
     const plan = planDelete(declared.permissions, live);
     const writes = await apply(context, declared.imageId, plan);
-    if (writes > 0) await verify(context, declared.imageId, plan);
+    if (writes > 0) await verifyPlan(context, declared.imageId, plan);
     return { ...unchanged, data: { ImageId: declared.imageId, Added: 0, Removed: plan.remove.length }, writes };
   } catch (error) {
     // A deregistered AMI has no launch permissions left to revoke.
@@ -75,20 +74,6 @@ function previousDeclaration(properties: Record<string, unknown> | undefined): R
     return parseLaunchPermissionsProperties(properties).permissions;
   } catch {
     return undefined;
-  }
-}
-
-/** Reads the live permissions, waiting a while for an AMI EC2 does not know yet (eventual consistency after CreateImage). */
-async function readForConverge(context: RequestContext, imageId: string): Promise<Set<string>> {
-  const patience = context.deadline.within(WAIT_FOR_NEW_IMAGE_MS);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await describeLaunchPermissions(context.ec2, imageId);
-    } catch (error) {
-      if (!isImageGone(error)) throw new Error(`DescribeImageAttribute launchPermission of ${imageId} failed: ${messageOf(error)}`);
-      if (patience.passed()) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`);
-      await patience.backoff(attempt);
-    }
   }
 }
 
@@ -115,19 +100,8 @@ async function modify(context: RequestContext, imageId: string, operation: 'add'
   log('INFO', `launch permissions: ${operation}`, { imageId, count: keys.length });
 }
 
-/**
- * Reads the permissions back until they show the plan's result. EC2 is eventually consistent: an answer right after a
- * write may still show the state before it, so SUCCESS is only sent for a state that was read back.
- */
-async function verify(context: RequestContext, imageId: string, plan: Plan, exactly?: ReadonlySet<string>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const differences = remainingDifferences(plan, await describeLaunchPermissions(context.ec2, imageId), exactly);
-    if (differences.length === 0) return;
-    if (context.deadline.passed()) {
-      const shown = differences.slice(0, 10).join('; ');
-      const more = differences.length > 10 ? `; and ${differences.length - 10} more` : '';
-      throw new Error(`launch permissions of ${imageId} did not converge within the time budget after ${attempt + 1} reads: ${shown}${more}`);
-    }
-    await context.deadline.backoff(attempt);
-  }
+function verifyPlan(context: RequestContext, imageId: string, plan: Plan, exactly?: ReadonlySet<string>): Promise<void> {
+  return verify(context, `launch permissions of ${imageId}`,
+    () => describeLaunchPermissions(context.ec2, imageId),
+    live => remainingDifferences(plan, live, exactly));
 }

@@ -1,5 +1,6 @@
 import { App, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
 import { AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
 
 const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
@@ -95,7 +96,6 @@ describe('AmiLaunchPermissions', () => {
 
   test('the handler is created at the stack root under a fixed id, whatever the nesting', () => {
     const s = stack();
-    const { Construct } = require('constructs');
     const nested = new Construct(new Construct(s, 'Deep'), 'Deeper');
     new AmiLaunchPermissions(nested, 'Share', { imageId: 'ami-12345678', permissions: [] });
     expect(s.node.tryFindChild('CdkAmiSharingHandler')).toBeDefined();

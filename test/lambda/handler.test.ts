@@ -48,7 +48,9 @@ describe('Create', () => {
   test('adds only what is missing in one call, verifies, and answers with an image-derived physical id', async () => {
     const state = liveEc2([{ UserId: B }]);
     const answer = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions',
+      RequestType: 'Create',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
       ResourceProperties: props([{ UserId: A }, { UserId: B }, { OrganizationArn: ORG }]),
     } as any);
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${IMAGE}/launchPermission`, Data: { Added: 2, Removed: 0, Writes: 1 } });
@@ -80,7 +82,9 @@ describe('Create', () => {
   test('bad properties: FAILED naming the property and value, and no EC2 call at all', async () => {
     liveEc2([]);
     const answer = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions',
+      RequestType: 'Create',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
       ResourceProperties: props([{ UserId: A }, { OrganizationArn: 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij' }]),
     } as any);
     expect(answer.Status).toBe('FAILED');
@@ -128,8 +132,12 @@ describe('Update', () => {
   test('ADDITIVE revokes what the previous declaration dropped and keeps outsiders and the physical id', async () => {
     const state = liveEc2([{ UserId: A }, { UserId: B }, { UserId: C }]);
     const answer = await cfn().send({
-      RequestType: 'Update', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'kept-id',
-      ResourceProperties: props([{ UserId: A }]), OldResourceProperties: props([{ UserId: A }, { UserId: B }]),
+      RequestType: 'Update',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: 'kept-id',
+      ResourceProperties: props([{ UserId: A }]),
+      OldResourceProperties: props([{ UserId: A }, { UserId: B }]),
     } as any);
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'kept-id' });
     expect(modifies()).toEqual([{ Remove: [{ UserId: B }] }]);
@@ -139,8 +147,12 @@ describe('Update', () => {
   test('a new image is a new physical resource and the old declaration is not applied to it', async () => {
     liveEc2([{ UserId: B }]);
     const answer = await cfn().send({
-      RequestType: 'Update', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: `${IMAGE}/launchPermission`,
-      ResourceProperties: props([{ UserId: A }], 'ADDITIVE', OTHER_IMAGE), OldResourceProperties: props([{ UserId: A }, { UserId: B }]),
+      RequestType: 'Update',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: `${IMAGE}/launchPermission`,
+      ResourceProperties: props([{ UserId: A }], 'ADDITIVE', OTHER_IMAGE),
+      OldResourceProperties: props([{ UserId: A }, { UserId: B }]),
     } as any);
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${OTHER_IMAGE}/launchPermission` });
     expect(modifies()).toEqual([{ Add: [{ UserId: A }] }]);
@@ -152,7 +164,10 @@ describe('Delete', () => {
   test('revokes the declared principals that are live, nothing else', async () => {
     const state = liveEc2([{ UserId: A }, { UserId: C }]);
     const answer = await cfn().send({
-      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'p',
+      RequestType: 'Delete',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: 'p',
       ResourceProperties: props([{ UserId: A }, { UserId: B }]),
     } as any);
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'p' });
@@ -163,7 +178,10 @@ describe('Delete', () => {
   test.each(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable'])('an AMI that is gone (%s on describe) is success', async code => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError(code));
     const answer = await cfn().send({
-      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'p',
+      RequestType: 'Delete',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: 'p',
       ResourceProperties: props([{ UserId: A }]),
     } as any);
     expect(answer.Status).toBe('SUCCESS');
@@ -173,7 +191,10 @@ describe('Delete', () => {
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: A }] });
     ec2.on(ModifyImageAttributeCommand).rejects(awsError('InvalidAMIID.NotFound'));
     const answer = await cfn().send({
-      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'p',
+      RequestType: 'Delete',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: 'p',
       ResourceProperties: props([{ UserId: A }]),
     } as any);
     expect(answer.Status).toBe('SUCCESS');
@@ -182,7 +203,10 @@ describe('Delete', () => {
   test('other errors on Delete fail loudly', async () => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
     const answer = await cfn().send({
-      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'p',
+      RequestType: 'Delete',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: 'p',
       ResourceProperties: props([{ UserId: A }]),
     } as any);
     expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'UnauthorizedOperation: not authorized' });
@@ -190,7 +214,10 @@ describe('Delete', () => {
 
   test('a declaration that never validated has nothing to revoke: success without any EC2 call', async () => {
     const answer = await cfn().send({
-      RequestType: 'Delete', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', PhysicalResourceId: 'Share-not-created',
+      RequestType: 'Delete',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: 'Share-not-created',
       ResourceProperties: props([{ UserId: '12345' }]),
     } as any);
     expect(answer.Status).toBe('SUCCESS');

@@ -124,8 +124,12 @@ export class CfnSimulator {
         this.resources.set(logicalId, this.stateOf(resource, answer.PhysicalResourceId));
       } else if (JSON.stringify(current.properties) !== JSON.stringify(resource.Properties)) {
         const answer = await this.send({
-          RequestType: 'Update', LogicalResourceId: logicalId, ResourceType: resource.Type, PhysicalResourceId: current.physicalResourceId,
-          ResourceProperties: resource.Properties, OldResourceProperties: current.properties,
+          RequestType: 'Update',
+          LogicalResourceId: logicalId,
+          ResourceType: resource.Type,
+          PhysicalResourceId: current.physicalResourceId,
+          ResourceProperties: resource.Properties,
+          OldResourceProperties: current.properties,
         } as any);
         if (answer.Status !== 'SUCCESS') return answer;
         if (answer.PhysicalResourceId !== current.physicalResourceId && current.deletionPolicy !== 'Retain') {
@@ -144,8 +148,11 @@ export class CfnSimulator {
     }
     for (const { logicalId, state } of cleanup) {
       const answer = await this.send({
-        RequestType: 'Delete', LogicalResourceId: logicalId, ResourceType: state.type,
-        PhysicalResourceId: state.physicalResourceId, ResourceProperties: state.properties,
+        RequestType: 'Delete',
+        LogicalResourceId: logicalId,
+        ResourceType: state.type,
+        PhysicalResourceId: state.physicalResourceId,
+        ResourceProperties: state.properties,
       } as any);
       if (answer.Status !== 'SUCCESS') return answer;
     }

@@ -1,0 +1,78 @@
+// Custom::AmiDescription: set the description when it differs from the live one; on Delete, restore the original
+// remembered in the physical id (see original.ts).
+import { descriptionError, imageIdError } from '../../src/validation';
+import { readWaitingForImage, verify } from '../converge';
+import { describeAttributeValue, modifyDescription } from '../ec2';
+import { DeclarationError, isImageGone, messageOf } from '../errors';
+import { log } from '../log';
+import { unknownPropertyErrors } from '../properties';
+import { Outcome, RequestContext, ResourceHandler } from '../resource';
+import { descriptionPhysicalId, parseDescriptionPhysicalId } from './original';
+
+interface DescriptionDeclaration {
+  readonly imageId: string;
+  readonly description: string;
+}
+
+export function parseDescriptionProperties(properties: Record<string, unknown> | undefined): DescriptionDeclaration {
+  const props = properties ?? {};
+  const problems = [
+    ...unknownPropertyErrors(props, ['ImageId', 'Description']),
+    imageIdError('ImageId', props.ImageId),
+    descriptionError('Description', props.Description),
+  ].filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw new DeclarationError(problems);
+  return { imageId: props.ImageId as string, description: props.Description as string };
+}
+
+export const handleDescription: ResourceHandler = async (event, context): Promise<Outcome> => {
+  if (event.RequestType === 'Delete') {
+    const remembered = parseDescriptionPhysicalId(event.PhysicalResourceId);
+    const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, writes: 0 };
+    if (!remembered) {
+      log('WARN', 'delete of a description that was never set: nothing to restore', {});
+      return unchanged;
+    }
+    try {
+      // An AMI that had no description gets an empty one back: ModifyImageAttribute cannot remove the attribute.
+      const writes = await converge(context, remembered.imageId, remembered.original ?? '');
+      return { ...unchanged, data: { ImageId: remembered.imageId }, writes };
+    } catch (error) {
+      if (isImageGone(error)) {
+        log('INFO', 'image no longer exists: nothing to restore', { imageId: remembered.imageId });
+        return unchanged;
+      }
+      throw error;
+    }
+  }
+
+  const desired = parseDescriptionProperties(event.ResourceProperties);
+  const sameImage = event.RequestType === 'Update' && parseDescriptionPhysicalId(event.PhysicalResourceId)?.imageId === desired.imageId;
+  const live = await readWaitingForImage(context, desired.imageId, 'description',
+    () => describeAttributeValue(context.ec2, desired.imageId, 'description'));
+  // Remember the original before the first write to this image, and never again for it: on an Update of the same
+  // image the live value is our own.
+  const physicalResourceId = sameImage ? event.PhysicalResourceId : descriptionPhysicalId(desired.imageId, live);
+  const writes = live === desired.description ? 0 : await write(context, desired.imageId, desired.description);
+  return { physicalResourceId, data: { ImageId: desired.imageId }, writes };
+};
+
+/** Sets the description when it differs, then reads it back. Returns the number of writes. */
+async function converge(context: RequestContext, imageId: string, description: string): Promise<number> {
+  const live = await describeAttributeValue(context.ec2, imageId, 'description');
+  return (live ?? '') === description ? 0 : write(context, imageId, description);
+}
+
+async function write(context: RequestContext, imageId: string, description: string): Promise<number> {
+  try {
+    await modifyDescription(context.ec2, imageId, description);
+  } catch (error) {
+    if (isImageGone(error)) throw error;
+    throw new Error(`ModifyImageAttribute (description) on ${imageId} failed: ${messageOf(error)}`);
+  }
+  log('INFO', 'description set', { imageId, length: description.length });
+  await verify(context, `description of ${imageId}`,
+    () => describeAttributeValue(context.ec2, imageId, 'description'),
+    live => (live ?? '') === description ? [] : [`the live description is still ${JSON.stringify(live ?? '')}`]);
+  return 1;
+}

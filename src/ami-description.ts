@@ -1,0 +1,54 @@
+import { CustomResource, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AmiAttributeHandler, SERVICE_TIMEOUT } from './ami-attribute-handler';
+import { descriptionError, imageIdError } from './validation';
+
+/**
+ * Properties of `AmiDescription`.
+ */
+export interface AmiDescriptionProps {
+  /**
+   * The AMI to describe, e.g. 'ami-0123456789abcdef0'. A token works; its value is checked at deploy time.
+   * Changing it gives the new AMI the description and restores the old AMI's own.
+   */
+  readonly imageId: string;
+
+  /**
+   * The AMI's description: 1 to 255 characters, no control characters (EC2's limits).
+   */
+  readonly description: string;
+}
+
+/**
+ * Sets an AMI's description.
+ *
+ * The description the AMI had before this construct first set it is kept (in the custom resource's physical id, so it
+ * survives updates) and restored when the construct is removed or `imageId` changes.
+ */
+export class AmiDescription extends Construct {
+  /** The AMI whose description this construct manages. */
+  public readonly imageId: string;
+
+  constructor(scope: Construct, id: string, props: AmiDescriptionProps) {
+    super(scope, id);
+    const imageError = imageIdError('AmiDescription.imageId', props.imageId);
+    if (imageError !== undefined && !Token.isUnresolved(props.imageId)) {
+      throw new Error(imageError);
+    }
+    const error = descriptionError('AmiDescription.description', props.description);
+    if (error !== undefined && !Token.isUnresolved(props.description)) {
+      throw new Error(error);
+    }
+
+    const handler = AmiAttributeHandler.of(this);
+    handler.manage(this, props.imageId, 'description', true);
+    this.imageId = props.imageId;
+
+    new CustomResource(this, 'Resource', {
+      resourceType: 'Custom::AmiDescription',
+      serviceToken: handler.serviceToken,
+      serviceTimeout: SERVICE_TIMEOUT,
+      properties: { ImageId: props.imageId, Description: props.description },
+    });
+  }
+}
