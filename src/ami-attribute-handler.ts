@@ -1,9 +1,11 @@
 import * as path from 'path';
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AmiSharingHandlerProps } from './ami-sharing-handler';
+import { suppressNagFindings } from './nag-suppressions';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'ami-attribute-handler');
@@ -24,51 +26,72 @@ export const HANDLER_TIMEOUT = Duration.minutes(5);
 export const SERVICE_TIMEOUT = Duration.minutes(12);
 
 /**
+ * Images per customer-managed policy. IAM counts a managed policy at most 6,144 characters (whitespace excluded); one
+ * image ARN takes at most 65 of them in the longest partition and Region names
+ * ("arn:aws-us-gov:ec2:us-gov-west-1::image/ami-0123456789abcdef0" plus quotes and a comma), so 85 images stay below
+ * 5,600 with the statement around them. A role holds 10 managed policies by default: 850 images, more than the
+ * resources one stack can have.
+ */
+export const IMAGES_PER_POLICY = 85;
+
+/**
  * The one custom-resource handler of a stack, shared by every construct of this library in it. Created on first use
  * at the stack's root under a fixed id (renaming it would replace the function in users' stacks).
  */
 export class AmiAttributeHandler extends Construct {
-  /** The stack's handler, created on first use. */
-  public static of(scope: Construct): AmiAttributeHandler {
+  /** The stack's handler, created on first use with the given settings (see AmiSharingHandler.configure). */
+  public static of(scope: Construct, settings?: AmiSharingHandlerProps): AmiAttributeHandler {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(AmiAttributeHandler.ID);
-    return existing instanceof AmiAttributeHandler ? existing : new AmiAttributeHandler(stack, AmiAttributeHandler.ID);
+    if (existing instanceof AmiAttributeHandler) {
+      if (settings) {
+        throw new Error(`AmiSharingHandler.configure: the cdk-ami-sharing handler of stack ${stack.node.path} already exists; `
+          + 'call configure() before adding any construct of cdk-ami-sharing to the stack, and only once');
+      }
+      return existing;
+    }
+    return new AmiAttributeHandler(stack, AmiAttributeHandler.ID, settings ?? {});
   }
 
   private static readonly ID = 'CdkAmiSharingHandler';
 
   public readonly function: lambda.Function;
-  private readonly imageStatement: iam.PolicyStatement;
-  private readonly imageIds = new Set<string>();
+  private readonly role: iam.Role;
+  /** Image ARNs go into customer-managed policies of IMAGES_PER_POLICY images each, created as images are declared. */
+  private readonly imagePolicies: Array<{ policy: iam.ManagedPolicy; statement: iam.PolicyStatement; count: number }> = [];
+  private readonly imagePolicyOf = new Map<string, iam.ManagedPolicy>();
   private readonly claims = new Map<string, Array<{ path: string; sole: boolean }>>();
+  private publicSharingChecks?: iam.ManagedPolicy;
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, settings: AmiSharingHandlerProps) {
     super(scope, id);
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
+      retention: settings.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: settings.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      encryptionKey: settings.logEncryptionKey,
     });
+    if (!settings.logEncryptionKey) {
+      suppressNagFindings(logGroup.node.defaultChild as CfnResource, [{
+        id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+        reason: 'The handler logs image ids, principal counts and outcomes, never secrets (the presigned ResponseURL is never logged); '
+          + 'CloudWatch Logs encrypts them at rest with its own keys. AmiSharingHandler.configure({ logEncryptionKey }) uses a KMS key.',
+      }]);
+    }
 
-    // Reads and writes of image attributes, scoped to the images the stack declares (filled in by grantImage).
-    this.imageStatement = new iam.PolicyStatement({
-      actions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'],
-    });
-    const policy = new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-        this.imageStatement,
-      ],
-    });
-
-    // An inline policy on the role, not a separate AWS::IAM::Policy: the function (and so every custom resource)
-    // then depends on the role with its permissions, and no other resource of the user's stack is involved.
-    const role = new iam.Role(this, 'ServiceRole', {
+    // Every permission lives in a customer-managed policy: no inline policies (NIST IAMNoInlinePolicy), and the image
+    // ARNs of big stacks spread over several policies instead of overflowing one.
+    this.role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'cdk-ami-sharing handler: reads and modifies attributes of the AMIs this stack declares',
-      inlinePolicies: { AmiAttributes: policy },
+    });
+    const logsPolicy = new iam.ManagedPolicy(this, 'Logs', {
+      description: 'cdk-ami-sharing handler: write to its own log group',
+      statements: [new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      })],
+      roles: [this.role],
     });
 
     this.function = new lambda.Function(this, 'Function', {
@@ -80,14 +103,49 @@ export class AmiAttributeHandler extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       timeout: HANDLER_TIMEOUT,
       memorySize: 256,
-      role,
+      role: this.role,
       logGroup,
     });
+    this.function.node.addDependency(logsPolicy);
+    suppressNagFindings(this.function.node.defaultChild as CfnResource, [
+      {
+        id: 'NIST.800.53.R5-LambdaInsideVPC',
+        reason: 'The handler only calls the regional EC2 API and the CloudFormation response URL; it reaches no VPC resource, '
+          + 'and placing it in a VPC would require NAT or endpoints the stack may not have.',
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason: 'CloudFormation invokes the handler and receives every outcome through the response URL; an invocation that cannot '
+          + 'answer fails the stack at the custom resource ServiceTimeout. A dead-letter queue would have no consumer.',
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason: 'The handler runs only while CloudFormation deploys this stack; reserving concurrency would take capacity from the '
+          + 'account pool shared by all other functions.',
+      },
+    ]);
   }
 
-  /** The ServiceToken custom resources use: the function's ARN, so CloudFormation invokes it directly. */
-  public get serviceToken(): string {
-    return this.function.functionArn;
+  /**
+   * Adds the custom resource of a construct of this library (as its `Resource` child), after registering what it
+   * manages (see manage). The resource depends on the policy that lets the handler touch its image.
+   */
+  public addResource(construct: Construct, options: {
+    resourceType: string;
+    imageId: string;
+    attribute: ManagedAttribute;
+    sole: boolean;
+    properties: Record<string, unknown>;
+  }): CustomResource {
+    const policy = this.manage(construct, options.imageId, options.attribute, options.sole);
+    const resource = new CustomResource(construct, 'Resource', {
+      resourceType: options.resourceType,
+      serviceToken: this.function.functionArn,
+      serviceTimeout: SERVICE_TIMEOUT,
+      properties: options.properties,
+    });
+    resource.node.addDependency(policy);
+    return resource;
   }
 
   /**
@@ -95,8 +153,10 @@ export class AmiAttributeHandler extends Construct {
    * Throws when the construct would fight another one of this stack over the same attribute: two constructs setting
    * one image's description, or an EXCLUSIVE launch-permission set next to any other on the same image (it would
    * revoke the other's principals on every deployment). Tokens cannot be compared and are not checked.
+   *
+   * @returns the policy that lets the handler touch the image: the construct's custom resource must depend on it.
    */
-  public manage(construct: Construct, imageId: string, attribute: ManagedAttribute, sole: boolean): void {
+  private manage(construct: Construct, imageId: string, attribute: ManagedAttribute, sole: boolean): iam.ManagedPolicy {
     if (!Token.isUnresolved(imageId)) {
       const key = `${imageId}/${attribute}`;
       const others = this.claims.get(key) ?? [];
@@ -109,20 +169,58 @@ export class AmiAttributeHandler extends Construct {
       }
       this.claims.set(key, [...others, { path: construct.node.path, sole }]);
     }
-    this.grantImage(imageId);
+    return this.grantImage(imageId);
   }
 
-  private grantImage(imageId: string): void {
+  /**
+   * Lets the handler make the checks EC2 requires before an AMI is made public. These read actions have no
+   * resource-level permissions, so they are only granted when some construct of the stack declares public access.
+   */
+  public allowPublicSharingChecks(): iam.ManagedPolicy {
+    if (!this.publicSharingChecks) {
+      this.publicSharingChecks = new iam.ManagedPolicy(this, 'PublicSharingChecks', {
+        description: 'cdk-ami-sharing handler: read block public access for AMIs and product codes before making an AMI public',
+        statements: [new iam.PolicyStatement({
+          actions: ['ec2:GetImageBlockPublicAccessState', 'ec2:DescribeImages'],
+          resources: ['*'],
+        })],
+        roles: [this.role],
+      });
+      suppressNagFindings(this.publicSharingChecks.node.defaultChild as CfnResource, [{
+        id: 'AwsSolutions-IAM5',
+        appliesTo: ['Resource::*'],
+        reason: 'ec2:GetImageBlockPublicAccessState and ec2:DescribeImages are read-only and support no resource-level permissions '
+          + '(Service Authorization Reference, Amazon EC2); granted only to stacks that declare LaunchPermission.publicAccess().',
+      }]);
+    }
+    return this.publicSharingChecks;
+  }
+
+  private grantImage(imageId: string): iam.ManagedPolicy {
     // Several constructs on one image share one entry; a token's string form is stable, so it dedupes too.
-    if (this.imageIds.has(imageId)) return;
-    this.imageIds.add(imageId);
-    const arn = Stack.of(this).formatArn({
+    const existing = this.imagePolicyOf.get(imageId);
+    if (existing) return existing;
+
+    let current = this.imagePolicies[this.imagePolicies.length - 1];
+    if (!current || current.count === IMAGES_PER_POLICY) {
+      const statement = new iam.PolicyStatement({ actions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'] });
+      const policy = new iam.ManagedPolicy(this, `ImageAccess${this.imagePolicies.length + 1}`, {
+        description: 'cdk-ami-sharing handler: read and modify attributes of these AMIs only',
+        statements: [statement],
+        roles: [this.role],
+      });
+      current = { policy, statement, count: 0 };
+      this.imagePolicies.push(current);
+    }
+    current.statement.addResources(Stack.of(this).formatArn({
       service: 'ec2',
       account: '',
       resource: 'image',
       resourceName: imageId,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-    this.imageStatement.addResources(arn);
+    }));
+    current.count++;
+    this.imagePolicyOf.set(imageId, current.policy);
+    return current.policy;
   }
 }

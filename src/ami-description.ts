@@ -1,6 +1,6 @@
-import { CustomResource, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AmiAttributeHandler, SERVICE_TIMEOUT } from './ami-attribute-handler';
+import { AmiAttributeHandler } from './ami-attribute-handler';
+import { rejectAtSynth } from './synth-check';
 import { descriptionError, imageIdError } from './validation';
 
 /**
@@ -31,23 +31,14 @@ export class AmiDescription extends Construct {
 
   constructor(scope: Construct, id: string, props: AmiDescriptionProps) {
     super(scope, id);
-    const imageError = imageIdError('AmiDescription.imageId', props.imageId);
-    if (imageError !== undefined && !Token.isUnresolved(props.imageId)) {
-      throw new Error(imageError);
-    }
-    const error = descriptionError('AmiDescription.description', props.description);
-    if (error !== undefined && !Token.isUnresolved(props.description)) {
-      throw new Error(error);
-    }
-
-    const handler = AmiAttributeHandler.of(this);
-    handler.manage(this, props.imageId, 'description', true);
+    rejectAtSynth(imageIdError('AmiDescription.imageId', props.imageId), props.imageId);
+    rejectAtSynth(descriptionError('AmiDescription.description', props.description), props.description);
     this.imageId = props.imageId;
-
-    new CustomResource(this, 'Resource', {
+    AmiAttributeHandler.of(this).addResource(this, {
       resourceType: 'Custom::AmiDescription',
-      serviceToken: handler.serviceToken,
-      serviceTimeout: SERVICE_TIMEOUT,
+      imageId: props.imageId,
+      attribute: 'description',
+      sole: true,
       properties: { ImageId: props.imageId, Description: props.description },
     });
   }

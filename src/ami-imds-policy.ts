@@ -1,6 +1,7 @@
-import { Annotations, CustomResource, Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AmiAttributeHandler, SERVICE_TIMEOUT } from './ami-attribute-handler';
+import { AmiAttributeHandler } from './ami-attribute-handler';
+import { rejectAtSynth } from './synth-check';
 import { imageIdError } from './validation';
 
 /**
@@ -29,19 +30,13 @@ export class AmiImdsPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: AmiImdsPolicyProps) {
     super(scope, id);
-    const imageError = imageIdError('AmiImdsPolicy.imageId', props.imageId);
-    if (imageError !== undefined && !Token.isUnresolved(props.imageId)) {
-      throw new Error(imageError);
-    }
-
-    const handler = AmiAttributeHandler.of(this);
-    handler.manage(this, props.imageId, 'imdsSupport', false);
+    rejectAtSynth(imageIdError('AmiImdsPolicy.imageId', props.imageId), props.imageId);
     this.imageId = props.imageId;
-
-    new CustomResource(this, 'Resource', {
+    AmiAttributeHandler.of(this).addResource(this, {
       resourceType: 'Custom::AmiImdsPolicy',
-      serviceToken: handler.serviceToken,
-      serviceTimeout: SERVICE_TIMEOUT,
+      imageId: props.imageId,
+      attribute: 'imdsSupport',
+      sole: false,
       properties: { ImageId: props.imageId },
     });
 

@@ -1,7 +1,8 @@
 import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AmiAttributeHandler, SERVICE_TIMEOUT } from './ami-attribute-handler';
+import { AmiAttributeHandler } from './ami-attribute-handler';
 import { LaunchPermission, LaunchPermissionMode } from './launch-permission';
+import { rejectAtSynth } from './synth-check';
 import { imageIdError, launchPermissionListErrors } from './validation';
 
 /**
@@ -45,10 +46,7 @@ export class AmiLaunchPermissions extends Construct {
   constructor(scope: Construct, id: string, props: AmiLaunchPermissionsProps) {
     super(scope, id);
 
-    const imageError = imageIdError('AmiLaunchPermissions.imageId', props.imageId);
-    if (imageError !== undefined && !Token.isUnresolved(props.imageId)) {
-      throw new Error(imageError);
-    }
+    rejectAtSynth(imageIdError('AmiLaunchPermissions.imageId', props.imageId), props.imageId);
     const entries = props.permissions.map(p => p._toEntry());
     // Duplicates are only certain among resolved values; two different tokens may still resolve to one principal,
     // which the handler catches.
@@ -60,19 +58,17 @@ export class AmiLaunchPermissions extends Construct {
 
     const mode = props.mode ?? LaunchPermissionMode.ADDITIVE;
     const handler = AmiAttributeHandler.of(this);
-    handler.manage(this, props.imageId, 'launchPermission', mode === LaunchPermissionMode.EXCLUSIVE);
-
     this.imageId = props.imageId;
-    this.resource = new CustomResource(this, 'Resource', {
+    this.resource = handler.addResource(this, {
       resourceType: 'Custom::AmiLaunchPermissions',
-      serviceToken: handler.serviceToken,
-      serviceTimeout: SERVICE_TIMEOUT,
-      properties: {
-        ImageId: props.imageId,
-        Permissions: entries,
-        Mode: mode,
-      },
+      imageId: props.imageId,
+      attribute: 'launchPermission',
+      sole: mode === LaunchPermissionMode.EXCLUSIVE,
+      properties: { ImageId: props.imageId, Permissions: entries, Mode: mode },
     });
+    if (entries.some(e => e.Group !== undefined)) {
+      this.resource.node.addDependency(handler.allowPublicSharingChecks());
+    }
   }
 
   /**

@@ -2,3 +2,4 @@ export * from './launch-permission';
 export * from './ami-launch-permissions';
 export * from './ami-imds-policy';
 export * from './ami-description';
+export * from './ami-sharing-handler';

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { rejectAtSynth } from './synth-check';
 import {
   accountIdError,
   LaunchPermissionEntry,
@@ -33,7 +33,7 @@ export class LaunchPermission {
    * @param accountId the 12-digit account id, e.g. '111122223333'
    */
   public static account(accountId: string): LaunchPermission {
-    LaunchPermission.check(accountIdError('LaunchPermission.account', accountId), accountId);
+    rejectAtSynth(accountIdError('LaunchPermission.account', accountId), accountId);
     return new LaunchPermission({ UserId: accountId });
   }
 
@@ -43,7 +43,7 @@ export class LaunchPermission {
    * @param organizationArn e.g. 'arn:aws:organizations::123456789012:organization/o-abcdefghij'
    */
   public static organization(organizationArn: string): LaunchPermission {
-    LaunchPermission.check(organizationArnError('LaunchPermission.organization', organizationArn), organizationArn);
+    rejectAtSynth(organizationArnError('LaunchPermission.organization', organizationArn), organizationArn);
     return new LaunchPermission({ OrganizationArn: organizationArn });
   }
 
@@ -53,7 +53,7 @@ export class LaunchPermission {
    * @param organizationalUnitArn e.g. 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij'
    */
   public static organizationalUnit(organizationalUnitArn: string): LaunchPermission {
-    LaunchPermission.check(
+    rejectAtSynth(
       organizationalUnitArnError('LaunchPermission.organizationalUnit', organizationalUnitArn), organizationalUnitArn);
     return new LaunchPermission({ OrganizationalUnitArn: organizationalUnitArn });
   }
@@ -66,13 +66,6 @@ export class LaunchPermission {
    */
   public static publicAccess(): LaunchPermission {
     return new LaunchPermission({ Group: 'all' });
-  }
-
-  private static check(error: string | undefined, value: string) {
-    // Tokens are checked by the handler once they resolve.
-    if (error !== undefined && !Token.isUnresolved(value)) {
-      throw new Error(error);
-    }
   }
 
   /**

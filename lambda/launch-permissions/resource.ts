@@ -9,6 +9,7 @@ import { log } from '../log';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { Plan, planConverge, planDelete, remainingDifferences } from './plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
+import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
 
 /** Keyed on the image: a new imageId means a new physical resource, and CloudFormation then deletes the old one. */
 export function launchPermissionsPhysicalId(imageId: string): string {
@@ -26,6 +27,7 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   const live = await readWaitingForImage(context, desired.imageId, 'launchPermission',
     () => describeLaunchPermissions(context.ec2, desired.imageId));
   const plan = planConverge({ desired: desired.permissions, previous, live, mode: desired.mode });
+  await checkPublicSharingAllowed(context, desired.imageId, plan.add);
   const writes = await apply(context, desired.imageId, plan);
   if (writes > 0) {
     await verifyPlan(context, desired.imageId, plan, desired.mode === 'EXCLUSIVE' ? desired.permissions : undefined);
@@ -95,6 +97,8 @@ async function modify(context: RequestContext, imageId: string, operation: 'add'
     await modifyLaunchPermissions(context.ec2, imageId, { [operation]: keys.map(launchPermissionFromKey) });
   } catch (error) {
     if (isImageGone(error)) throw error;
+    const refusal = operation === 'add' ? publicSharingRefusal(error, imageId, keys) : undefined;
+    if (refusal) throw new Error(refusal);
     throw new Error(`ModifyImageAttribute (${operation} ${keys.length} launch permission${keys.length === 1 ? '' : 's'}) on ${imageId} failed: ${messageOf(error)}`);
   }
   log('INFO', `launch permissions: ${operation}`, { imageId, count: keys.length });

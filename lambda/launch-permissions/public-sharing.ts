@@ -1,0 +1,42 @@
+// What EC2 requires before an AMI is made public, checked before the handler's first write so that a refusal never
+// leaves a half-applied change (the removals of a plan are written before its additions).
+import { imageBlockPublicAccessState, imageProductCodes } from '../ec2';
+import { awsErrorCode, messageOf } from '../errors';
+import { RequestContext } from '../resource';
+
+const PUBLIC = 'Group:all';
+
+export async function checkPublicSharingAllowed(context: RequestContext, imageId: string, adding: readonly string[]): Promise<void> {
+  if (!adding.includes(PUBLIC)) return;
+
+  // Block public access for AMIs ("Understand block public access for AMIs", EC2 user guide): on by default for new
+  // accounts, and EC2 then refuses Group=all with OperationNotPermitted.
+  const state = await imageBlockPublicAccessState(context.ec2);
+  if (state === 'block-new-sharing') {
+    throw new Error(`Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: block public access for AMIs is on `
+      + `in this account and Region (state '${state}'). Turn it off (aws ec2 disable-image-block-public-access; an AWS Organizations `
+      + 'declarative policy that enforces it must be changed there), or remove publicAccess().');
+  }
+
+  // "Images with an AWS Marketplace product code cannot be made public" (ModifyImageAttribute API reference).
+  const marketplace = (await imageProductCodes(context.ec2, imageId)).filter(c => c.type === 'marketplace');
+  if (marketplace.length > 0) {
+    throw new Error(`Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: it carries the AWS Marketplace product `
+      + `code ${marketplace.map(c => c.id).join(', ')}, and EC2 never makes such AMIs public. Share it with accounts or organizations instead.`);
+  }
+}
+
+/** A clearer reason for EC2's refusals to make an AMI public, or undefined for other errors. */
+export function publicSharingRefusal(error: unknown, imageId: string, adding: readonly string[]): string | undefined {
+  if (!adding.includes(PUBLIC)) return undefined;
+  const code = awsErrorCode(error);
+  if (code === 'ResourceLimitExceeded') {
+    return `Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: the account has reached EC2's quota of public `
+      + `AMIs in this Region (${messageOf(error)}). Make another AMI private, or request a higher "Public AMIs" quota in Service Quotas.`;
+  }
+  if (code === 'OperationNotPermitted') {
+    return `Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: EC2 refused it (${messageOf(error)}). `
+      + 'Check block public access for AMIs and the AMI\'s product codes.';
+  }
+  return undefined;
+}

@@ -1,0 +1,38 @@
+// cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs on a stack with every construct of the library: no finding may
+// remain unsuppressed, and every suppression the library adds sits on its own resources with a reason.
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
+
+function everyConstruct(): Stack {
+  const app = new App();
+  const stack = new Stack(app, 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
+  new AmiLaunchPermissions(stack, 'Share', {
+    imageId: 'ami-0123456789abcdef0',
+    permissions: [LaunchPermission.account('111122223333'), LaunchPermission.publicAccess()],
+  });
+  new AmiLaunchPermissions(stack, 'Exclusive', {
+    imageId: 'ami-0fedcba9876543210',
+    permissions: [LaunchPermission.organization('arn:aws:organizations::123456789012:organization/o-abcdefghij')],
+    mode: LaunchPermissionMode.EXCLUSIVE,
+  });
+  new AmiImdsPolicy(stack, 'Imds', { imageId: 'ami-0123456789abcdef0' });
+  new AmiDescription(stack, 'Desc', { imageId: 'ami-0123456789abcdef0', description: 'Golden image' });
+  return stack;
+}
+
+test.each([
+  ['AwsSolutions', () => new AwsSolutionsChecks({ verbose: true })],
+  ['NIST.800.53.R5', () => new NIST80053R5Checks({ verbose: true })],
+])('%s: zero unsuppressed findings', (_pack, checks) => {
+  const stack = everyConstruct();
+  Aspects.of(stack).add(checks());
+  const annotations = Annotations.fromStack(stack);
+  const findings = [
+    ...annotations.findError('*', Match.stringLikeRegexp('.*')),
+    ...annotations.findWarning('*', Match.stringLikeRegexp('.*')),
+  ].map(f => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
+  // The IMDSv2 irreversibility warning is ours, on purpose.
+  expect(findings.filter(f => !f.includes('cdk-ami-sharing:imdsV2Irreversible'))).toEqual([]);
+});
