@@ -49,7 +49,9 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
       status: response.Status,
       reason: response.Reason,
       durationMs: Date.now() - started,
-      ...response.Data,
+      added: response.Data?.Added,
+      removed: response.Data?.Removed,
+      writes: response.Data?.Writes,
     });
     await sendResponse(event, response);
   };

@@ -1,6 +1,8 @@
 // Least privilege, asserted on the policy documents themselves: the handler's role may write image attributes of the
 // declared images only, read only what it needs, and log only to its own log group.
 import { App, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
 
@@ -94,4 +96,25 @@ test('a token image id is scoped by its token', () => {
   expect(ec2.Resource).toEqual({
     'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1::image/', { 'Fn::GetAtt': ['GoldenImage', 'ImageId'] }]],
   });
+});
+
+test('nothing of the handler leaks into the user\'s own resources', () => {
+  const build = (withLibrary: boolean) => {
+    const s = stack();
+    new iam.Role(s, 'UserRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    new sns.Topic(s, 'UserTopic');
+    if (withLibrary) {
+      new AmiLaunchPermissions(s, 'A', { imageId: 'ami-11111111', permissions: [LaunchPermission.publicAccess()] });
+      new AmiImdsPolicy(s, 'B', { imageId: 'ami-11111111' });
+      new AmiDescription(s, 'C', { imageId: 'ami-11111111', description: 'd' });
+    }
+    return Template.fromStack(s).toJSON().Resources;
+  };
+  const before = build(false);
+  const after = build(true);
+  for (const id of Object.keys(before)) {
+    expect(after[id]).toEqual(before[id]);
+  }
+  const added = Object.keys(after).filter(id => !(id in before));
+  expect(added.filter(id => !id.startsWith('CdkAmiSharingHandler') && !/^[ABC][0-9A-F]{8}$/.test(id))).toEqual([]);
 });

@@ -273,6 +273,28 @@ describe('the answer to CloudFormation', () => {
     expect(answer.Reason).toContain('ran out of time');
   });
 
+  test('logs one JSON line per outcome with the image, the counts and the outcome', async () => {
+    liveEc2([{ UserId: B }]);
+    const logSpy = jest.spyOn(console, 'log');
+    await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions',
+      ResourceProperties: props([{ UserId: A }, { UserId: C }]),
+    } as any);
+    const lines = logSpy.mock.calls.map(c => JSON.parse(String(c[0])));
+    expect(lines.find(l => l.message === 'answer')).toEqual({
+      level: 'INFO', message: 'answer', requestType: 'Create', resourceType: 'Custom::AmiLaunchPermissions', logicalResourceId: 'Share',
+      imageId: IMAGE, status: 'SUCCESS', durationMs: expect.any(Number), added: 2, removed: 0, writes: 1,
+    });
+
+    const errorSpy = jest.spyOn(console, 'error');
+    await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: 'x' }]),
+    } as any);
+    expect(JSON.parse(String(errorSpy.mock.calls.at(-1)![0]))).toMatchObject({
+      level: 'ERROR', message: 'answer', imageId: IMAGE, status: 'FAILED', reason: "Permissions[0].UserId: 'x' is not a 12-digit AWS account id",
+    });
+  });
+
   test('never logs the ResponseURL', async () => {
     liveEc2([]);
     const logSpy = jest.spyOn(console, 'log');
