@@ -10,7 +10,7 @@ import { DeclarationError, messageOf } from './errors';
 import { handleImdsPolicy } from './imds-policy/resource';
 import { handleLaunchPermissions } from './launch-permissions/resource';
 import { log } from './log';
-import { ResourceHandler } from './resource';
+import { Outcome, ResourceHandler } from './resource';
 
 const ec2 = createEc2Client();
 
@@ -38,10 +38,11 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
 
   // The physical id to answer with when the request fails: CloudFormation keeps the existing one on a failed Update
   // and Delete; a failed Create still needs one, and its Delete then finds a declaration it never applied.
-  const fallbackId = event.RequestType === 'Create' ? `${event.LogicalResourceId}-not-created` : event.PhysicalResourceId;
+  const existingId = event.RequestType === 'Create' ? undefined : event.PhysicalResourceId;
+  const fallbackId = existingId ?? `${event.LogicalResourceId}-not-created`;
 
   let answered = false;
-  const answer = async (response: CfnResponse) => {
+  const answer = async (response: CfnResponse, changes?: Outcome['changes']) => {
     if (answered) return;
     answered = true;
     log(response.Status === 'SUCCESS' ? 'INFO' : 'ERROR', 'answer', {
@@ -49,9 +50,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
       status: response.Status,
       reason: response.Reason,
       durationMs: Date.now() - started,
-      added: response.Data?.Added,
-      removed: response.Data?.Removed,
-      writes: response.Data?.Writes,
+      ...changes,
     });
     await sendResponse(event, response);
   };
@@ -74,7 +73,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     }
     const deadline = new Deadline(started + remaining - ANSWER_MARGIN_MS);
     const outcome = await implementation(event, { ec2, deadline });
-    await answer({ Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, Data: { ...outcome.data, Writes: outcome.writes } });
+    await answer({ Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, Data: outcome.data }, outcome.changes);
   } catch (error) {
     await answer({ Status: 'FAILED', PhysicalResourceId: fallbackId, Reason: messageOf(error) });
   } finally {

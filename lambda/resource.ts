@@ -11,10 +11,13 @@ export interface RequestContext {
 /** A successful outcome; failures are thrown. */
 export interface Outcome {
   readonly physicalResourceId: string;
-  /** Small on purpose: CloudFormation caps the whole response at 4,096 bytes. */
+  /**
+   * Returned to CloudFormation. It describes the declared state, never what this invocation changed, so that the same
+   * event delivered twice gets the same answer; and it stays small (CloudFormation caps a response at 4,096 bytes).
+   */
   readonly data: Record<string, string | number>;
-  /** EC2 write calls made, for the logs. */
-  readonly writes: number;
+  /** What this invocation changed, for the logs only. */
+  readonly changes: { readonly writes: number; readonly added?: number; readonly removed?: number };
 }
 
 /** One custom resource type's implementation of Create, Update and Delete. */

@@ -33,12 +33,18 @@ const ACCOUNT_ID = /^\d{12}$/;
 // EC2 resource ids: the prefix, then 8 (older) or 17 lowercase hex characters.
 const IMAGE_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
-/** Shows a value in an error message: quoted, control characters visible, long values shortened. */
+// Characters that print as nothing or look like something else: DEL and the C1 controls, zero-width spaces and
+// joiners, direction marks, line and paragraph separators, the byte-order mark.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g;
+
+/** Shows a value in an error message: quoted, control and invisible characters escaped, long values shortened. */
 export function show(value: unknown): string {
   if (typeof value !== 'string') {
     return value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
   }
-  const shown = JSON.stringify(value.length > 120 ? `${value.slice(0, 117)}...` : value);
+  const shown = JSON.stringify(value.length > 120 ? `${value.slice(0, 117)}...` : value)
+    .replace(INVISIBLE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `'${shown.slice(1, -1)}'`;
 }
 
@@ -175,8 +181,9 @@ export function descriptionError(property: string, value: unknown): string | und
   if (length > MAX_DESCRIPTION_LENGTH) {
     return `${property}: ${show(value)} is ${length} characters long; EC2 allows at most ${MAX_DESCRIPTION_LENGTH}`;
   }
+  // C0 controls, DEL and the C1 controls.
   // eslint-disable-next-line no-control-regex
-  const control = /[\u0000-\u001f\u007f]/.exec(value);
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(value);
   if (control) {
     return `${property}: ${show(value)} contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}) at position ${control.index}`;
   }

@@ -28,7 +28,7 @@ export function parseDescriptionProperties(properties: Record<string, unknown> |
 export const handleDescription: ResourceHandler = async (event, context): Promise<Outcome> => {
   if (event.RequestType === 'Delete') {
     const remembered = parseDescriptionPhysicalId(event.PhysicalResourceId);
-    const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, writes: 0 };
+    const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, changes: { writes: 0 } };
     if (!remembered) {
       log('WARN', 'delete of a description that was never set: nothing to restore', {});
       return unchanged;
@@ -36,7 +36,7 @@ export const handleDescription: ResourceHandler = async (event, context): Promis
     try {
       // An AMI that had no description gets an empty one back: ModifyImageAttribute cannot remove the attribute.
       const writes = await converge(context, remembered.imageId, remembered.original ?? '');
-      return { ...unchanged, data: { ImageId: remembered.imageId }, writes };
+      return { ...unchanged, data: { ImageId: remembered.imageId }, changes: { writes } };
     } catch (error) {
       if (isImageGone(error)) {
         log('INFO', 'image no longer exists: nothing to restore', { imageId: remembered.imageId });
@@ -54,7 +54,7 @@ export const handleDescription: ResourceHandler = async (event, context): Promis
   // image the live value is our own.
   const physicalResourceId = sameImage ? event.PhysicalResourceId : descriptionPhysicalId(desired.imageId, live);
   const writes = live === desired.description ? 0 : await write(context, desired.imageId, desired.description);
-  return { physicalResourceId, data: { ImageId: desired.imageId }, writes };
+  return { physicalResourceId, data: { ImageId: desired.imageId }, changes: { writes } };
 };
 
 /** Sets the description when it differs, then reads it back. Returns the number of writes. */

@@ -24,7 +24,7 @@ export function parseImdsPolicyProperties(properties: Record<string, unknown> | 
 export const handleImdsPolicy: ResourceHandler = async (event, context): Promise<Outcome> => {
   if (event.RequestType === 'Delete') {
     // Nothing to undo, by EC2's design: "After you set the value to v2.0, you can't undo it."
-    return { physicalResourceId: event.PhysicalResourceId, data: {}, writes: 0 };
+    return { physicalResourceId: event.PhysicalResourceId, data: {}, changes: { writes: 0 } };
   }
   const { imageId } = parseImdsPolicyProperties(event.ResourceProperties);
   const read = () => describeAttributeValue(context.ec2, imageId, 'imdsSupport');
@@ -40,5 +40,5 @@ export const handleImdsPolicy: ResourceHandler = async (event, context): Promise
     log('INFO', 'imdsSupport set to v2.0', { imageId });
     await verify(context, `imdsSupport of ${imageId}`, read, value => value === 'v2.0' ? [] : [`imdsSupport is still ${JSON.stringify(value ?? null)}`]);
   }
-  return { physicalResourceId: imdsPolicyPhysicalId(imageId), data: { ImageId: imageId }, writes };
+  return { physicalResourceId: imdsPolicyPhysicalId(imageId), data: { ImageId: imageId }, changes: { writes } };
 };

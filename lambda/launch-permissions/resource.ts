@@ -34,14 +34,14 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   }
   return {
     physicalResourceId: sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId),
-    data: { ImageId: desired.imageId, Added: plan.add.length, Removed: plan.remove.length },
-    writes,
+    data: { ImageId: desired.imageId, Principals: desired.permissions.size },
+    changes: { writes, added: plan.add.length, removed: plan.remove.length },
   };
 };
 
 async function deleteLaunchPermissions(
   event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, context: RequestContext): Promise<Outcome> {
-  const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, writes: 0 };
+  const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, changes: { writes: 0 } };
   let declared: LaunchPermissionsDeclaration;
   try {
     declared = parseLaunchPermissionsProperties(event.ResourceProperties);
@@ -59,7 +59,7 @@ async function deleteLaunchPermissions(
     const plan = planDelete(declared.permissions, live);
     const writes = await apply(context, declared.imageId, plan);
     if (writes > 0) await verifyPlan(context, declared.imageId, plan);
-    return { ...unchanged, data: { ImageId: declared.imageId, Added: 0, Removed: plan.remove.length }, writes };
+    return { ...unchanged, data: { ImageId: declared.imageId }, changes: { writes, removed: plan.remove.length } };
   } catch (error) {
     // A deregistered AMI has no launch permissions left to revoke.
     if (isImageGone(error)) {

@@ -1,9 +1,9 @@
 // Least privilege, asserted on the policy documents themselves: the handler's role may write image attributes of the
 // declared images only, read only what it needs, and log only to its own log group.
 import { App, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
 
 function stack(): Stack {

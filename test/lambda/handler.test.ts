@@ -53,7 +53,7 @@ describe('Create', () => {
       ResourceType: 'Custom::AmiLaunchPermissions',
       ResourceProperties: props([{ UserId: A }, { UserId: B }, { OrganizationArn: ORG }]),
     } as any);
-    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${IMAGE}/launchPermission`, Data: { Added: 2, Removed: 0, Writes: 1 } });
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${IMAGE}/launchPermission`, Data: { ImageId: IMAGE, Principals: 3 } });
     expect(modifies()).toEqual([{ Add: [{ OrganizationArn: ORG }, { UserId: A }] }]);
     expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, 2);
     expect(state.live()).toHaveLength(3);
@@ -277,13 +277,24 @@ describe('the answer to CloudFormation', () => {
     liveEc2([{ UserId: B }]);
     const logSpy = jest.spyOn(console, 'log');
     await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions',
+      RequestType: 'Create',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
       ResourceProperties: props([{ UserId: A }, { UserId: C }]),
     } as any);
     const lines = logSpy.mock.calls.map(c => JSON.parse(String(c[0])));
     expect(lines.find(l => l.message === 'answer')).toEqual({
-      level: 'INFO', message: 'answer', requestType: 'Create', resourceType: 'Custom::AmiLaunchPermissions', logicalResourceId: 'Share',
-      imageId: IMAGE, status: 'SUCCESS', durationMs: expect.any(Number), added: 2, removed: 0, writes: 1,
+      level: 'INFO',
+      message: 'answer',
+      requestType: 'Create',
+      resourceType: 'Custom::AmiLaunchPermissions',
+      logicalResourceId: 'Share',
+      imageId: IMAGE,
+      status: 'SUCCESS',
+      durationMs: expect.any(Number),
+      added: 2,
+      removed: 0,
+      writes: 1,
     });
 
     const errorSpy = jest.spyOn(console, 'error');
