@@ -36,16 +36,24 @@ export function planDelete(declared: ReadonlySet<string>, live: ReadonlySet<stri
   return { remove: [...declared].filter(k => live.has(k)).sort(), add: [] };
 }
 
+/** Whether the plan has nothing to do. */
+export function isEmpty(plan: Plan): boolean {
+  return plan.add.length === 0 && plan.remove.length === 0;
+}
+
 /**
- * What is still different from the plan's intent in a fresh read of the live permissions, or an empty list when it
- * converged. EXCLUSIVE demands the exact set; otherwise every added principal must be live and every removed one gone
- * (others may change the rest meanwhile, and that is theirs).
+ * The part of a plan not written yet in this invocation. A fresh read that still asks for a change already written is
+ * a stale read (EC2 is eventually consistent): writing it again would only add calls, so the handler waits instead.
+ * Anything new (e.g. a principal a stale planning read hid) is written.
  */
-export function remainingDifferences(plan: Plan, live: ReadonlySet<string>, exactly?: ReadonlySet<string>): string[] {
-  const missing = exactly ? [...exactly].filter(k => !live.has(k)) : plan.add.filter(k => !live.has(k));
-  const unexpected = exactly ? [...live].filter(k => !exactly.has(k)) : plan.remove.filter(k => live.has(k));
-  return [
-    ...missing.sort().map(k => `${k} is not live yet`),
-    ...unexpected.sort().map(k => `${k} is still live`),
-  ];
+export function unwritten(plan: Plan, written: Plan): Plan {
+  return {
+    remove: plan.remove.filter(k => !written.remove.includes(k)),
+    add: plan.add.filter(k => !written.add.includes(k)),
+  };
+}
+
+/** What the plan says is still different, for the FAILED reason when the time budget runs out. */
+export function describeDifferences(plan: Plan): string[] {
+  return [...plan.add.map(k => `${k} is not live yet`), ...plan.remove.map(k => `${k} is still live`)];
 }

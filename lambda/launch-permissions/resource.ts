@@ -2,12 +2,12 @@
 // AMI shows the plan's result or the time budget runs out.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { launchPermissionFromKey } from '../../src/validation';
-import { readWaitingForImage, verify } from '../converge';
+import { readWaitingForImage } from '../converge';
 import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
 import { DeclarationError, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
-import { Plan, planConverge, planDelete, remainingDifferences } from './plan';
+import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten } from './plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
 import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
 
@@ -26,16 +26,12 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
 
   const live = await readWaitingForImage(context, desired.imageId, 'launchPermission',
     () => describeLaunchPermissions(context.ec2, desired.imageId));
-  const plan = planConverge({ desired: desired.permissions, previous, live, mode: desired.mode });
-  await checkPublicSharingAllowed(context, desired.imageId, plan.add);
-  const writes = await apply(context, desired.imageId, plan);
-  if (writes > 0) {
-    await verifyPlan(context, desired.imageId, plan, desired.mode === 'EXCLUSIVE' ? desired.permissions : undefined);
-  }
+  const changes = await converge(context, desired.imageId, live,
+    current => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode }));
   return {
     physicalResourceId: sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId),
     data: { ImageId: desired.imageId, Principals: desired.permissions.size },
-    changes: { writes, added: plan.add.length, removed: plan.remove.length },
+    changes,
   };
 };
 
@@ -56,10 +52,8 @@ async function deleteLaunchPermissions(
   }
   try {
     const live = await describeLaunchPermissions(context.ec2, declared.imageId);
-    const plan = planDelete(declared.permissions, live);
-    const writes = await apply(context, declared.imageId, plan);
-    if (writes > 0) await verifyPlan(context, declared.imageId, plan);
-    return { ...unchanged, data: { ImageId: declared.imageId }, changes: { writes, removed: plan.remove.length } };
+    const changes = await converge(context, declared.imageId, live, current => planDelete(declared.permissions, current));
+    return { ...unchanged, data: { ImageId: declared.imageId }, changes };
   } catch (error) {
     // A deregistered AMI has no launch permissions left to revoke.
     if (isImageGone(error)) {
@@ -76,6 +70,41 @@ function previousDeclaration(properties: Record<string, unknown> | undefined): R
     return parseLaunchPermissionsProperties(properties).permissions;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Writes the plan for the live state (removals first), then reads back until a read shows nothing left to do. SUCCESS
+ * is only ever sent for a state that was read back. A read that still asks for what was written is stale: the handler
+ * waits (backoff) rather than write again. Anything new a fresh read reveals is planned and written. When the time
+ * budget runs out first, this throws saying what is still different.
+ */
+async function converge(context: RequestContext, imageId: string, firstRead: Set<string>, planFor: (live: Set<string>) => Plan) {
+  const written: Plan = { remove: [], add: [] };
+  let writes = 0;
+  let waits = 0;
+  for (let live = firstRead, reads = 1; ; reads++) {
+    const plan = planFor(live);
+    if (isEmpty(plan)) {
+      return { writes, added: written.add.length, removed: written.remove.length };
+    }
+    if (reads > 1 && context.deadline.passed()) {
+      const differences = describeDifferences(plan);
+      const more = differences.length > 10 ? `; and ${differences.length - 10} more` : '';
+      throw new Error(`launch permissions of ${imageId} did not converge within the time budget after ${reads} reads: `
+        + `${differences.slice(0, 10).join('; ')}${more}`);
+    }
+    const todo = unwritten(plan, written);
+    if (!isEmpty(todo)) {
+      // Public sharing is refused before anything is written, so a refusal never leaves half a change behind.
+      await checkPublicSharingAllowed(context, imageId, todo.add);
+      writes += await apply(context, imageId, todo);
+      written.remove.push(...todo.remove);
+      written.add.push(...todo.add);
+    } else {
+      await context.deadline.backoff(waits++);
+    }
+    live = await describeLaunchPermissions(context.ec2, imageId);
   }
 }
 
@@ -102,10 +131,4 @@ async function modify(context: RequestContext, imageId: string, operation: 'add'
     throw new Error(`ModifyImageAttribute (${operation} ${keys.length} launch permission${keys.length === 1 ? '' : 's'}) on ${imageId} failed: ${messageOf(error)}`);
   }
   log('INFO', `launch permissions: ${operation}`, { imageId, count: keys.length });
-}
-
-function verifyPlan(context: RequestContext, imageId: string, plan: Plan, exactly?: ReadonlySet<string>): Promise<void> {
-  return verify(context, `launch permissions of ${imageId}`,
-    () => describeLaunchPermissions(context.ec2, imageId),
-    live => remainingDifferences(plan, live, exactly));
 }

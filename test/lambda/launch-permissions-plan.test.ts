@@ -1,4 +1,4 @@
-import { planConverge, planDelete, remainingDifferences } from '../../lambda/launch-permissions/plan';
+import { describeDifferences, isEmpty, planConverge, planDelete, unwritten } from '../../lambda/launch-permissions/plan';
 
 const set = (...keys: string[]) => new Set(keys);
 const A = 'UserId:111111111111';
@@ -52,14 +52,17 @@ describe('planDelete', () => {
   });
 });
 
-describe('remainingDifferences', () => {
-  test('converged when added are live and removed are gone, whatever else changed', () => {
-    expect(remainingDifferences({ add: [A], remove: [B] }, set(A, C))).toEqual([]);
+describe('unwritten', () => {
+  test('what a fresh read still asks for but was written already is not written again', () => {
+    expect(unwritten({ add: [A, B], remove: [C] }, { add: [A], remove: [C] })).toEqual({ add: [B], remove: [] });
   });
+  test('a plan fully written leaves nothing (a stale read: wait, do not write)', () => {
+    expect(isEmpty(unwritten({ add: [A], remove: [B] }, { add: [A, C], remove: [B] }))).toBe(true);
+  });
+});
+
+describe('describeDifferences', () => {
   test('names what is missing and what is still live', () => {
-    expect(remainingDifferences({ add: [A], remove: [B] }, set(B))).toEqual([`${A} is not live yet`, `${B} is still live`]);
-  });
-  test('EXCLUSIVE demands the exact set', () => {
-    expect(remainingDifferences({ add: [], remove: [] }, set(A, C), set(A))).toEqual([`${C} is still live`]);
+    expect(describeDifferences({ add: [A], remove: [B] })).toEqual([`${A} is not live yet`, `${B} is still live`]);
   });
 });

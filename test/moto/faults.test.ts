@@ -13,6 +13,7 @@ import { createImage, ec2Client } from '../support/images';
 
 const ACCOUNT = '111122223333';
 const OTHER_ACCOUNT = '444455556666';
+const THIRD = '555566667777';
 const OUTSIDER = '999988887777';
 const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
 const OU = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij';
@@ -369,12 +370,44 @@ describe('after a write, the handler reads back until the write shows', () => {
     expect(elapsed).toBeLessThan(12_000);
     const reads = requestsOf('DescribeImageAttribute');
     expect(reads.filter(r => r.injected === 'stale-read').length).toBe(reads.length - 1);
-    expect(answer.Reason).toContain(`after ${reads.length - 1} reads`);
+    expect(answer.Reason).toContain(`after ${reads.length} reads`);
     expect(requestsOf('ModifyImageAttribute')).toHaveLength(1);
     // The write itself was made: only the handler's view of it is stale.
     expect(await live(image)).toEqual([`UserId:${ACCOUNT}`]);
 
     report('stale beyond budget', { reads: reads.length, elapsedMs: elapsed, reason: answer.Reason });
+  });
+});
+
+describe('a planning read that is stale', () => {
+  test('an Update planned from a stale read still revokes what a later fresh read shows, before it answers', async () => {
+    const image = await createImage(moto);
+    const cfn = env.simulator();
+    const previous = declared({ imageId: image, permissions: [LaunchPermission.account(ACCOUNT), LaunchPermission.account(OUTSIDER)] });
+    const next = declared({ imageId: image, permissions: [LaunchPermission.account(ACCOUNT), LaunchPermission.account(THIRD)] });
+    const created = await cfn.send(createEvent(declared({ imageId: image, permissions: [LaunchPermission.account(ACCOUNT)] })));
+    // OUTSIDER is granted through the peer while reads are stale for 2.5 s, so the Update's planning read does not
+    // show it yet. Planning from that read alone would add THIRD and leave OUTSIDER, which this declaration dropped.
+    env.peer.injectFaults({ staleReadsMs: 2_500, actions: ['DescribeImageAttribute'] });
+    await env.ec2.send(new ModifyImageAttributeCommand({ ImageId: image, LaunchPermission: { Add: [{ UserId: OUTSIDER }] } }));
+    clearLogs();
+    const answer = await cfn.send({
+      RequestType: 'Update',
+      LogicalResourceId: next.logicalId,
+      ResourceType: RESOURCE_TYPE,
+      PhysicalResourceId: created.PhysicalResourceId,
+      ResourceProperties: next.properties,
+      OldResourceProperties: previous.properties,
+    } as any);
+
+    expect(answer.Status).toBe('SUCCESS');
+    expect(requestsOf('DescribeImageAttribute')[0].injected).toBe('stale-read');
+    expect(await live(image)).toEqual([`UserId:${ACCOUNT}`, `UserId:${THIRD}`]);
+    // The stale plan's addition is written once; the revocation a fresh read called for is written once.
+    expect(requestsOf('ModifyImageAttribute').map(r => Object.entries(r.params).filter(([k]) => k.startsWith('LaunchPermission.')))).toEqual([
+      [['LaunchPermission.Add.1.UserId', THIRD]],
+      [['LaunchPermission.Remove.1.UserId', OUTSIDER]],
+    ]);
   });
 });
 
