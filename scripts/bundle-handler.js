@@ -18,5 +18,11 @@ esbuild.buildSync({
   minify: true,
   sourcemap: false,
   legalComments: 'none',
+  // The SDK's ES-module entry points let esbuild drop the parts of the EC2 client the handler never calls: 42 % fewer
+  // bytes and about half the load time of its single CommonJS entry file (BENCHMARKS.md, section 4). Output stays CJS.
+  mainFields: ['module', 'main'],
+  // Those entry points load node built-ins with import(); as require() calls the bundle loads the same way in Lambda
+  // and in a test's VM context (jest runs the shipped file in-process, where import() needs experimental flags).
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
 });

@@ -1,0 +1,108 @@
+// Section 2: converge time. The handler's whole invocation for a Create of N principals on a fresh AMI (parse,
+// validate, read, plan, write, read back, answer CloudFormation on a loopback ResponseURL) against the raw SDK doing
+// just the DescribeImageAttribute and ModifyImageAttribute that converge needs, with the same list, in this process,
+// through the same proxy. A second baseline adds the one read-back the handler makes after writing, so the ratio can
+// be split into "the extra read" and "everything else". Runs are interleaved, rotating which variant goes first.
+import { DescribeImageAttributeCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import { accountIds, imageIdFor, median, progress, ratio, timed } from './util';
+import { LaunchPermission } from '../../src';
+import { HandlerEnvironment, launchPermissionsStack, livePermissions } from '../../test/support/handler-environment';
+import { createImage, ec2Client } from '../../test/support/images';
+
+export interface TimingRow {
+  readonly principals: number;
+  readonly runs: number;
+  readonly handlerMs: number[];
+  readonly rawMs: number[];
+  readonly rawReadBackMs: number[];
+  readonly handlerMedianMs: number;
+  readonly rawMedianMs: number;
+  readonly rawReadBackMedianMs: number;
+  /** handler / raw describe + modify: the issue's figure (goal <= 1.3). */
+  readonly ratio: number;
+  /** handler / raw describe + modify + describe. */
+  readonly ratioVsReadBack: number;
+}
+
+type Variant = 'handler' | 'raw' | 'rawReadBack';
+const VARIANTS: Variant[] = ['handler', 'raw', 'rawReadBack'];
+
+export async function measureConvergeTime(
+  env: HandlerEnvironment, sizes: readonly number[], runs: number, violations: string[]): Promise<TimingRow[]> {
+  const raw = ec2Client(env.peer.endpoint);
+  const rows: TimingRow[] = [];
+  try {
+    for (const n of sizes) {
+      progress(`converge time: ${n} principal(s), ${runs} runs`);
+      await env.peer.reset();
+      const accounts = accountIds(n);
+      // The properties exactly as the construct synthesises them; only the image differs from run to run.
+      const placeholder = imageIdFor(0);
+      const declared = launchPermissionsStack({ Share: { imageId: placeholder, permissions: accounts.map(a => LaunchPermission.account(a)) } });
+      const [logicalId, resource] = Object.entries(declared)[0];
+      const cfn = env.simulator(600_000);
+
+      const run = async (variant: Variant): Promise<number> => {
+        const imageId = await createImage(env.ec2);
+        let failure: string | undefined;
+        const { ms } = await timed(async () => {
+          if (variant === 'handler') {
+            const answer = await cfn.send({
+              RequestType: 'Create',
+              LogicalResourceId: logicalId,
+              ResourceType: resource.Type,
+              ResourceProperties: { ...resource.Properties, ImageId: imageId },
+            } as any);
+            if (answer.Status !== 'SUCCESS') failure = answer.Reason;
+          } else {
+            await rawConverge(raw, imageId, accounts, variant === 'rawReadBack');
+          }
+        });
+        const live = await livePermissions(env.ec2, imageId);
+        if (failure || live.length !== n) {
+          violations.push(`converge time, ${n} principal(s), ${variant}: ${failure ?? `${live.length} principals live, ${n} declared`}`);
+        }
+        return ms;
+      };
+
+      // Warm-up (connections, the SDK's lazily resolved configuration, JIT): not counted.
+      for (const variant of VARIANTS) await run(variant);
+      const samples: Record<Variant, number[]> = { handler: [], raw: [], rawReadBack: [] };
+      for (let i = 0; i < runs; i++) {
+        for (let j = 0; j < VARIANTS.length; j++) {
+          const variant = VARIANTS[(i + j) % VARIANTS.length];
+          samples[variant].push(await run(variant));
+        }
+      }
+      const handlerMedianMs = median(samples.handler);
+      const rawMedianMs = median(samples.raw);
+      const rawReadBackMedianMs = median(samples.rawReadBack);
+      rows.push({
+        principals: n,
+        runs,
+        handlerMs: samples.handler,
+        rawMs: samples.raw,
+        rawReadBackMs: samples.rawReadBack,
+        handlerMedianMs,
+        rawMedianMs,
+        rawReadBackMedianMs,
+        ratio: ratio(handlerMedianMs, rawMedianMs),
+        ratioVsReadBack: ratio(handlerMedianMs, rawReadBackMedianMs),
+      });
+    }
+  } finally {
+    raw.destroy();
+  }
+  return rows;
+}
+
+/** What a hand-written converge does with the SDK: read, diff, one write (and optionally read back once). */
+async function rawConverge(ec2: EC2Client, imageId: string, accounts: string[], readBack: boolean): Promise<void> {
+  const read = () => ec2.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }));
+  const live = new Set(((await read()).LaunchPermissions ?? []).map(p => p.UserId));
+  const add = accounts.filter(a => !live.has(a));
+  if (add.length > 0) {
+    await ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, LaunchPermission: { Add: add.map(UserId => ({ UserId })) } }));
+  }
+  if (readBack) await read();
+}
