@@ -390,7 +390,7 @@ function bundleSummary(b: BundleResult | undefined): string {
     parts.push('\n\n**Why the ES-module entry points:** the CommonJS entry point of `@aws-sdk/client-ec2` is a single file'
       + ' that esbuild cannot shake, so a bundle through it carries the whole EC2 client: '
       + `${fmtInt(cjs.bytes)} bytes (${fmtInt(cjs.zippedBytes)} zipped), loading in ${fmtRatio(cjs.loadRatio)} a bare node start.`
-      + ` Resolving the SDK through its ES-module entry points (esbuild \`mainFields: ['module', 'main']\`, output still`
+      + ' Resolving the SDK through its ES-module entry points (esbuild `mainFields: [\'module\', \'main\']`, output still'
       + ` CommonJS) ships ${pct(bundled.bytes, cjs.bytes)} fewer bytes with ${pct(bundled.addedMs, cjs.addedMs)} less added`
       + ' load time; the whole test suite (unit, lifecycle, faults, property-based) runs against that build.');
   }
