@@ -5,24 +5,32 @@ const path = require('path');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
-const outfile = path.join(root, 'assets', 'ami-attribute-handler', 'index.js');
 
-esbuild.buildSync({
-  absWorkingDir: root,
-  entryPoints: ['lambda/index.ts'],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'cjs',
-  minify: true,
-  sourcemap: false,
-  legalComments: 'none',
-  // The SDK's ES-module entry points let esbuild drop the parts of the EC2 client the handler never calls: 42 % fewer
-  // bytes and about half the load time of its single CommonJS entry file (BENCHMARKS.md, section 4). Output stays CJS.
-  mainFields: ['module', 'main'],
-  // Those entry points load node built-ins with import(); as require() calls the bundle loads the same way in Lambda
-  // and in a test's VM context (jest runs the shipped file in-process, where import() needs experimental flags).
-  supported: { 'dynamic-import': false },
-  logLevel: 'warning',
-});
+/** The esbuild options of the shipped bundle (the benchmark builds its variants from these too). */
+function handlerBundleOptions(outfile) {
+  return {
+    absWorkingDir: root,
+    entryPoints: ['lambda/index.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    // The SDK's ES-module entry points let esbuild drop the parts of the EC2 client the handler never calls: 42 % fewer
+    // bytes and about half the load time of its single CommonJS entry file (BENCHMARKS.md, section 4). Output stays CJS.
+    mainFields: ['module', 'main'],
+    // Those entry points load node built-ins with import(); as require() calls the bundle loads the same way in Lambda
+    // and in a test's VM context (jest runs the shipped file in-process, where import() needs experimental flags).
+    supported: { 'dynamic-import': false },
+    logLevel: 'warning',
+  };
+}
+
+module.exports = { handlerBundleOptions, shippedBundle: path.join(root, 'assets', 'ami-attribute-handler', 'index.js') };
+
+if (require.main === module) {
+  esbuild.buildSync(handlerBundleOptions(module.exports.shippedBundle));
+}

@@ -40,24 +40,12 @@ export interface BundleResult {
   readonly ships: BundleVariant;
 }
 
-/** The options of scripts/bundle-handler.js (kept in step by the matchesShippedAsset check). */
-function bundleOptions(root: string, outfile: string): esbuild.BuildOptions {
-  return {
-    absWorkingDir: root,
-    entryPoints: ['lambda/index.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    mainFields: ['module', 'main'],
-    supported: { 'dynamic-import': false },
-    logLevel: 'warning',
-  };
-}
+// The shipped bundle's options, from the script that builds it (plain JS, so it is required rather than imported).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { handlerBundleOptions, shippedBundle } = require('../bundle-handler') as {
+  handlerBundleOptions: (outfile: string) => esbuild.BuildOptions;
+  shippedBundle: string;
+};
 
 export function measureBundle(root: string, workDir: string, runs: number, violations: string[]): BundleResult {
   progress(`bundle: three esbuild builds, ${runs} fresh node processes per variant`);
@@ -66,12 +54,11 @@ export function measureBundle(root: string, workDir: string, runs: number, viola
     'sdk-external': path.join(workDir, 'sdk-external', 'index.js'),
     'sdk-bundled-cjs': path.join(workDir, 'sdk-bundled-cjs', 'index.js'),
   };
-  esbuild.buildSync(bundleOptions(root, files['sdk-bundled']));
-  esbuild.buildSync({ ...bundleOptions(root, files['sdk-external']), external: ['@aws-sdk/*'] });
-  esbuild.buildSync({ ...bundleOptions(root, files['sdk-bundled-cjs']), mainFields: ['main', 'module'] });
+  esbuild.buildSync(handlerBundleOptions(files['sdk-bundled']));
+  esbuild.buildSync({ ...handlerBundleOptions(files['sdk-external']), external: ['@aws-sdk/*'] });
+  esbuild.buildSync({ ...handlerBundleOptions(files['sdk-bundled-cjs']), mainFields: ['main', 'module'] });
 
-  const shipped = path.join(root, 'assets', 'ami-attribute-handler', 'index.js');
-  const matchesShippedAsset = fs.existsSync(shipped) && sha256(shipped) === sha256(files['sdk-bundled']);
+  const matchesShippedAsset = fs.existsSync(shippedBundle) && sha256(shippedBundle) === sha256(files['sdk-bundled']);
   if (!matchesShippedAsset) {
     violations.push('bundle: the benchmark\'s esbuild options no longer produce assets/ami-attribute-handler/index.js '
       + '(scripts/bundle-handler.js changed, or the asset is stale: run `node scripts/bundle-handler.js`)');

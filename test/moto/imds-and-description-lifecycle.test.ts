@@ -2,18 +2,11 @@
 // imdsSupport and description the way EC2 does; moto alone ignores both).
 import { DeregisterImageCommand } from '@aws-sdk/client-ec2';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
-import { HandlerEnvironment, livePermissions, liveValue, stackResources, startHandlerEnvironment } from '../support/handler-environment';
+import { livePermissions, liveValue, stackResources } from '../support/handler-environment';
+import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { createImage } from '../support/images';
 
-let env: HandlerEnvironment;
-beforeAll(async () => { env = await startHandlerEnvironment(); });
-afterAll(async () => { await env?.stop(); });
-beforeEach(async () => {
-  await env.peer.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-});
-afterEach(() => jest.restoreAllMocks());
+const env = useHandlerEnvironment();
 
 function callsSinceLastStep(): Record<string, number> {
   const counts = env.peer.countByAction();

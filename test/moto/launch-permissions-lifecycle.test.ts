@@ -2,7 +2,8 @@
 // against moto. After every step: the exact live permissions, and the exact EC2 calls the step made.
 import { DeregisterImageCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { LaunchPermission, LaunchPermissionMode } from '../../src';
-import { HandlerEnvironment, launchPermissionsStack, livePermissions, startHandlerEnvironment } from '../support/handler-environment';
+import { launchPermissionsStack, livePermissions } from '../support/handler-environment';
+import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { createImage } from '../support/images';
 
 const ACCOUNT = '111122223333';
@@ -12,15 +13,7 @@ const OU = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij
 
 const accountAndOu = () => [LaunchPermission.account(ACCOUNT), LaunchPermission.organizationalUnit(OU)];
 
-let env: HandlerEnvironment;
-beforeAll(async () => { env = await startHandlerEnvironment(); });
-afterAll(async () => { await env?.stop(); });
-beforeEach(async () => {
-  await env.peer.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-});
-afterEach(() => jest.restoreAllMocks());
+const env = useHandlerEnvironment();
 
 /** The EC2 calls the handler made since the last look, as 'Action' counts, then forgets them. */
 function callsSinceLastStep(): Record<string, number> {

@@ -1,18 +1,11 @@
 // The checks before an AMI is made public, against the peer's emulation of EC2's documented refusals: block public
 // access for AMIs, Marketplace product codes, and the public-AMI quota.
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
-import { HandlerEnvironment, livePermissions, startHandlerEnvironment } from '../support/handler-environment';
+import { livePermissions } from '../support/handler-environment';
+import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { createImage } from '../support/images';
 
-let env: HandlerEnvironment;
-beforeAll(async () => { env = await startHandlerEnvironment(); });
-afterAll(async () => { await env?.stop(); });
-beforeEach(async () => {
-  await env.peer.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-});
-afterEach(() => jest.restoreAllMocks());
+const env = useHandlerEnvironment();
 
 const share = (imageId: string, permissions: object[], mode = 'EXCLUSIVE') => ({
   Share: { Type: 'Custom::AmiLaunchPermissions', Properties: { ImageId: imageId, Permissions: permissions, Mode: mode } },

@@ -3,17 +3,11 @@
 // serialise. Example 4 (ProductCode.N) is documented as "Not supported" and this library never sends it.
 import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
-import { HandlerEnvironment, stackResources, startHandlerEnvironment } from '../support/handler-environment';
+import { stackResources } from '../support/handler-environment';
+import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { createImage } from '../support/images';
 
-let env: HandlerEnvironment;
-beforeAll(async () => { env = await startHandlerEnvironment(); });
-afterAll(async () => { await env?.stop(); });
-beforeEach(async () => {
-  await env.peer.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterEach(() => jest.restoreAllMocks());
+const env = useHandlerEnvironment();
 
 /** The parameters of the handler's ModifyImageAttribute requests, without Action, Version and ImageId. */
 function modifications(imageId: string): Array<Record<string, string>> {
