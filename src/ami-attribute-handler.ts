@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AmiSharingHandlerProps } from './ami-sharing-handler';
 import { suppressNagFindings } from './nag-suppressions';
+import { show } from './validation';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'ami-attribute-handler');
@@ -60,7 +61,7 @@ export class AmiAttributeHandler extends Construct {
   /** Image ARNs go into customer-managed policies of IMAGES_PER_POLICY images each, created as images are declared. */
   private readonly imagePolicies: Array<{ policy: iam.ManagedPolicy; statement: iam.PolicyStatement; count: number }> = [];
   private readonly imagePolicyOf = new Map<string, iam.ManagedPolicy>();
-  private readonly claims = new Map<string, Array<{ path: string; sole: boolean }>>();
+  private readonly claims = new Map<string, Array<{ path: string; sole: boolean; principals: string[] }>>();
   private publicSharingChecks?: iam.ManagedPolicy;
 
   private constructor(scope: Construct, id: string, settings: AmiSharingHandlerProps) {
@@ -135,9 +136,11 @@ export class AmiAttributeHandler extends Construct {
     imageId: string;
     attribute: ManagedAttribute;
     sole: boolean;
+    /** For launch permissions: the principals declared (keys of the resolved ones). */
+    principals?: string[];
     properties: Record<string, unknown>;
   }): CustomResource {
-    const policy = this.manage(construct, options.imageId, options.attribute, options.sole);
+    const policy = this.manage(construct, options.imageId, options.attribute, options.sole, options.principals ?? []);
     const resource = new CustomResource(construct, 'Resource', {
       resourceType: options.resourceType,
       serviceToken: this.function.functionArn,
@@ -156,7 +159,7 @@ export class AmiAttributeHandler extends Construct {
    *
    * @returns the policy that lets the handler touch the image: the construct's custom resource must depend on it.
    */
-  private manage(construct: Construct, imageId: string, attribute: ManagedAttribute, sole: boolean): iam.ManagedPolicy {
+  private manage(construct: Construct, imageId: string, attribute: ManagedAttribute, sole: boolean, principals: string[]): iam.ManagedPolicy {
     if (!Token.isUnresolved(imageId)) {
       const key = `${imageId}/${attribute}`;
       const others = this.claims.get(key) ?? [];
@@ -167,7 +170,16 @@ export class AmiAttributeHandler extends Construct {
             ? 'an EXCLUSIVE AmiLaunchPermissions must be the only one on its image (merge their permissions into one construct)'
             : 'one construct per image may set it'));
       }
-      this.claims.set(key, [...others, { path: construct.node.path, sole }]);
+      // Two ADDITIVE sets on one image that share a principal: removing either construct (or dropping the principal
+      // from it) would revoke the principal the other still declares.
+      for (const other of others) {
+        const shared = principals.find(p => other.principals.includes(p));
+        if (shared !== undefined) {
+          throw new Error(`${construct.node.path}: ${show(shared.slice(shared.indexOf(':') + 1))} on ${imageId} is already declared by `
+            + `${other.path}; AmiLaunchPermissions on one image must not share a principal (revoking it for one would revoke it for both)`);
+        }
+      }
+      this.claims.set(key, [...others, { path: construct.node.path, sole, principals }]);
     }
     return this.grantImage(imageId);
   }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AmiAttributeHandler } from './ami-attribute-handler';
 import { LaunchPermission, LaunchPermissionMode } from './launch-permission';
 import { rejectAtSynth } from './synth-check';
-import { imageIdError, launchPermissionListErrors } from './validation';
+import { imageIdError, launchPermissionKey, launchPermissionListErrors } from './validation';
 
 /**
  * Properties of `AmiLaunchPermissions`.
@@ -64,6 +64,7 @@ export class AmiLaunchPermissions extends Construct {
       imageId: props.imageId,
       attribute: 'launchPermission',
       sole: mode === LaunchPermissionMode.EXCLUSIVE,
+      principals: entries.filter(e => !Token.isUnresolved(Object.values(e)[0])).map(launchPermissionKey),
       properties: { ImageId: props.imageId, Permissions: entries, Mode: mode },
     });
     if (entries.some(e => e.Group !== undefined)) {

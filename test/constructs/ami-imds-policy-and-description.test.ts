@@ -71,6 +71,14 @@ describe('constructs of all three kinds', () => {
       .toThrow(`Test/Exclusive: ${IMAGE}'s launchPermission is already managed by Test/Additive; an EXCLUSIVE AmiLaunchPermissions must be the only one on its image`);
   });
 
+  test('two ADDITIVE launch-permission sets on one image may not share a principal', () => {
+    const s = stack();
+    new AmiLaunchPermissions(s, 'A', { imageId: IMAGE, permissions: [LaunchPermission.account('111122223333'), LaunchPermission.publicAccess()] });
+    expect(() => new AmiLaunchPermissions(s, 'B', { imageId: IMAGE, permissions: [LaunchPermission.publicAccess()] }))
+      .toThrow(`Test/B: 'all' on ${IMAGE} is already declared by Test/A; AmiLaunchPermissions on one image must not share a principal`);
+    expect(() => new AmiLaunchPermissions(s, 'C', { imageId: 'ami-11111111', permissions: [LaunchPermission.publicAccess()] })).not.toThrow();
+  });
+
   test('constructs that do not fight may share an image: additive launch permissions, IMDS policies', () => {
     const s = stack();
     new AmiLaunchPermissions(s, 'A', { imageId: IMAGE, permissions: [LaunchPermission.account('111122223333')] });

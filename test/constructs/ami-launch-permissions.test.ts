@@ -42,7 +42,7 @@ describe('AmiLaunchPermissions', () => {
   test('three constructs share one handler function, pinned to nodejs22.x, with ServiceTimeout on each resource', () => {
     const s = stack();
     for (const [i, image] of ['ami-11111111', 'ami-22222222', 'ami-11111111'].entries()) {
-      new AmiLaunchPermissions(s, `Share${i}`, { imageId: image, permissions: [LaunchPermission.account('111122223333')] });
+      new AmiLaunchPermissions(s, `Share${i}`, { imageId: image, permissions: [LaunchPermission.account(`11112222333${i}`)] });
     }
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::Lambda::Function', 1);
