@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { LaunchPermission, LaunchPermissionMode } from '../src';
 import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
 import { synthesize } from '../test/support/cloud-assembly';
-import { livePermissions, startHandlerEnvironment } from '../test/support/handler-environment';
+import { livePermissions, liveValue, startHandlerEnvironment } from '../test/support/handler-environment';
 import { createImage } from '../test/support/images';
 
 function exampleStack(props: GoldenAmiSharingStackProps) {
@@ -27,7 +27,7 @@ async function main() {
     const golden = await createImage(env.ec2, { name: 'golden-ami', description: 'Golden image' });
     print(`EC2 emulator (moto behind the test peer): ${env.peer.endpoint}; AMI ${golden}\n`);
 
-    const step = async (title: string, images: string[], action: () => Promise<unknown>) => {
+    const step = async (title: string, images: string[], action: () => Promise<unknown>, attributes = false) => {
       env.peer.clearLog();
       const failure = await action();
       const calls = env.peer.countByAction();
@@ -40,6 +40,11 @@ async function main() {
       for (const image of images) {
         const live = await livePermissions(env.ec2, image).catch(e => [`(${e.name})`]);
         print(`   ${image}: ${live.length ? live.join(', ') : '(private)'}`);
+        if (attributes) {
+          const description = await liveValue(env.ec2, image, 'description');
+          const imds = await liveValue(env.ec2, image, 'imdsSupport');
+          print(`   ${image}: description ${JSON.stringify(description ?? '')}, imdsSupport ${imds ?? '(not set)'}`);
+        }
       }
       print('');
     };
@@ -63,6 +68,13 @@ async function main() {
 
     await step('Delete the stack', [rebuilt], () => cfn.destroy());
 
+    const hardened = await createImage(env.ec2, { name: 'golden-ami-v3', description: 'Built by the pipeline' });
+    const hardening = env.simulator();
+    await step(`Create on ${hardened}: share, set the description, require IMDSv2`, [hardened],
+      () => hardening.deploy(exampleStack({ imageId: hardened, description: 'Golden image, CIS hardened', requireImdsV2: true })), true);
+    await step('Delete: permissions revoked, description restored, IMDSv2 stays (irreversible)', [hardened],
+      () => hardening.destroy(), true);
+
     const doomed = await createImage(env.ec2, { name: 'short-lived' });
     const again = env.simulator();
     await step(`Create on ${doomed}`, [doomed], () => again.deploy(exampleStack({ imageId: doomed })));
@@ -70,7 +82,8 @@ async function main() {
     print(`-- out of band: ${doomed} deregistered\n`);
     await step('Delete after the AMI is gone (success, no write)', [], () => again.destroy());
 
-    print(`\nCloudFormation answers: ${[...cfn.answers, ...again.answers].map(a => `${a.requestType}=${a.Status}`).join(' ')}`);
+    const answers = [...cfn.answers, ...hardening.answers, ...again.answers];
+    print(`CloudFormation answers: ${answers.map(a => `${a.requestType}=${a.Status}`).join(' ')}`);
   } finally {
     if (quiet) console.log = quiet;
     await env.stop();

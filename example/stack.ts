@@ -1,7 +1,7 @@
 // The example stack from the README: a golden AMI shared with one account, an organization and an OU.
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../src';
+import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../src';
 
 export const CONSUMER_ACCOUNT = '111122223333';
 export const ORGANIZATION_ARN = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
@@ -11,6 +11,10 @@ export interface GoldenAmiSharingStackProps extends StackProps {
   readonly imageId: string;
   readonly permissions?: LaunchPermission[];
   readonly mode?: LaunchPermissionMode;
+  /** Also set the AMI's description (restored on removal). */
+  readonly description?: string;
+  /** Also require IMDSv2 for instances launched from the AMI (irreversible). */
+  readonly requireImdsV2?: boolean;
 }
 
 export class GoldenAmiSharingStack extends Stack {
@@ -24,6 +28,12 @@ export class GoldenAmiSharingStack extends Stack {
       ],
       mode: props.mode,
     });
+    if (props.description) {
+      new AmiDescription(this, 'DescribeGoldenAmi', { imageId: props.imageId, description: props.description });
+    }
+    if (props.requireImdsV2) {
+      new AmiImdsPolicy(this, 'RequireImdsV2', { imageId: props.imageId });
+    }
   }
 }
 
