@@ -7,6 +7,7 @@ import { DeclarationError, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
 import { unknownPropertyErrors } from '../properties';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
+import { UndoLog, undoingOnFailure } from '../undo';
 import { descriptionPhysicalId, parseDescriptionPhysicalId } from './original';
 
 interface DescriptionDeclaration {
@@ -48,22 +49,36 @@ export const handleDescription: ResourceHandler = async (event, context): Promis
 
   const desired = parseDescriptionProperties(event.ResourceProperties);
   const sameImage = event.RequestType === 'Update' && parseDescriptionPhysicalId(event.PhysicalResourceId)?.imageId === desired.imageId;
-  const live = await readWaitingForImage(context, desired.imageId, 'description',
-    () => describeAttributeValue(context.ec2, desired.imageId, 'description'));
-  // Remember the original before the first write to this image, and never again for it: on an Update of the same
-  // image the live value is our own.
-  const physicalResourceId = sameImage ? event.PhysicalResourceId : descriptionPhysicalId(desired.imageId, live);
-  const writes = live === desired.description ? 0 : await write(context, desired.imageId, desired.description);
-  return { physicalResourceId, data: { ImageId: desired.imageId }, changes: { writes } };
+  // The original lives only in the physical id this request answers with, which a FAILED answer does not record: no
+  // later Delete could restore it, so a failure after the write puts the original back itself.
+  return undoingOnFailure(!sameImage, desired.imageId, async undo => {
+    const live = await readWaitingForImage(context, desired.imageId, 'description',
+      () => describeAttributeValue(context.ec2, desired.imageId, 'description'));
+    // Remember the original before the first write to this image, and never again for it: on an Update of the same
+    // image the live value is our own.
+    const physicalResourceId = sameImage ? event.PhysicalResourceId : descriptionPhysicalId(desired.imageId, live);
+    const writes = live === desired.description ? 0 : await write(context, desired.imageId, desired.description, undo, live);
+    return { physicalResourceId, data: { ImageId: desired.imageId }, changes: { writes } };
+  });
 };
 
 /** Sets the description when it differs, then reads it back. Returns the number of writes. */
-async function converge(context: RequestContext, imageId: string, description: string): Promise<number> {
+async function converge(context: RequestContext, imageId: string, description: string, undo = new UndoLog()): Promise<number> {
   const live = await describeAttributeValue(context.ec2, imageId, 'description');
-  return (live ?? '') === description ? 0 : write(context, imageId, description);
+  return (live ?? '') === description ? 0 : write(context, imageId, description, undo, live);
 }
 
-async function write(context: RequestContext, imageId: string, description: string): Promise<number> {
+/** Sets the description, records how to put `before` back, then reads it back. Returns the number of writes. */
+async function write(context: RequestContext, imageId: string, description: string, undo: UndoLog, before: string | undefined): Promise<number> {
+  await set(context, imageId, description);
+  undo.push(() => set(context, imageId, before ?? ''));
+  await verify(context, `description of ${imageId}`,
+    () => describeAttributeValue(context.ec2, imageId, 'description'),
+    live => (live ?? '') === description ? [] : [`the live description is still ${JSON.stringify(live ?? '')}`]);
+  return 1;
+}
+
+async function set(context: RequestContext, imageId: string, description: string): Promise<void> {
   try {
     await modifyDescription(context.ec2, imageId, description);
   } catch (error) {
@@ -71,8 +86,4 @@ async function write(context: RequestContext, imageId: string, description: stri
     throw new Error(`ModifyImageAttribute (description) on ${imageId} failed: ${messageOf(error)}`);
   }
   log('INFO', 'description set', { imageId, length: description.length });
-  await verify(context, `description of ${imageId}`,
-    () => describeAttributeValue(context.ec2, imageId, 'description'),
-    live => (live ?? '') === description ? [] : [`the live description is still ${JSON.stringify(live ?? '')}`]);
-  return 1;
 }

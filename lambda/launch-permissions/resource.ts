@@ -10,6 +10,7 @@ import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten } from './plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
 import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
+import { undoingOnFailure, UndoLog } from '../undo';
 
 /** Keyed on the image: a new imageId means a new physical resource, and CloudFormation then deletes the old one. */
 export function launchPermissionsPhysicalId(imageId: string): string {
@@ -24,10 +25,14 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   const sameImage = event.RequestType === 'Update' && event.OldResourceProperties?.ImageId === desired.imageId;
   const previous = sameImage ? previousDeclaration(event.OldResourceProperties) : undefined;
 
-  const live = await readWaitingForImage(context, desired.imageId, 'launchPermission',
-    () => describeLaunchPermissions(context.ec2, desired.imageId));
-  const changes = await converge(context, desired.imageId, live,
-    current => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode }));
+  // A Create that fails is cleaned up by CloudFormation's rollback Delete; an Update that fails on another AMI is not.
+  const replacing = event.RequestType === 'Update' && !sameImage;
+  const changes = await undoingOnFailure(replacing, desired.imageId, async undo => {
+    const live = await readWaitingForImage(context, desired.imageId, 'launchPermission',
+      () => describeLaunchPermissions(context.ec2, desired.imageId));
+    return converge(context, desired.imageId, live,
+      current => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode }), undo);
+  });
   return {
     physicalResourceId: sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId),
     data: { ImageId: desired.imageId, Principals: desired.permissions.size },
@@ -79,7 +84,8 @@ function previousDeclaration(properties: Record<string, unknown> | undefined): R
  * waits (backoff) rather than write again. Anything new a fresh read reveals is planned and written. When the time
  * budget runs out first, this throws saying what is still different.
  */
-async function converge(context: RequestContext, imageId: string, firstRead: Set<string>, planFor: (live: Set<string>) => Plan) {
+async function converge(
+  context: RequestContext, imageId: string, firstRead: Set<string>, planFor: (live: Set<string>) => Plan, undo = new UndoLog()) {
   const written: Plan = { remove: [], add: [] };
   let writes = 0;
   let waits = 0;
@@ -98,7 +104,7 @@ async function converge(context: RequestContext, imageId: string, firstRead: Set
     if (!isEmpty(todo)) {
       // Public sharing is refused before anything is written, so a refusal never leaves half a change behind.
       await checkPublicSharingAllowed(context, imageId, todo.add);
-      writes += await apply(context, imageId, todo);
+      writes += await apply(context, imageId, todo, undo);
       written.remove.push(...todo.remove);
       written.add.push(...todo.add);
     } else {
@@ -108,14 +114,17 @@ async function converge(context: RequestContext, imageId: string, firstRead: Set
   }
 }
 
-async function apply(context: RequestContext, imageId: string, plan: Plan): Promise<number> {
+/** Writes removals, then additions; records the inverse of each write that succeeded. */
+async function apply(context: RequestContext, imageId: string, plan: Plan, undo: UndoLog): Promise<number> {
   let writes = 0;
   if (plan.remove.length > 0) {
     await modify(context, imageId, 'remove', plan.remove);
+    undo.push(() => modify(context, imageId, 'add', plan.remove));
     writes++;
   }
   if (plan.add.length > 0) {
     await modify(context, imageId, 'add', plan.add);
+    undo.push(() => modify(context, imageId, 'remove', plan.add));
     writes++;
   }
   return writes;

@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-const cfn = () => new CfnSimulator(handler, server);
+const cfn = (remainingMs?: number) => new CfnSimulator(handler, server, remainingMs);
 const awsError = (name: string, message = name) => Object.assign(new Error(message), { name, $metadata: {} });
 
 /** EC2 holding one AMI's description and imdsSupport, changed by Modify calls. */
@@ -115,5 +115,36 @@ describe('Custom::AmiDescription', () => {
     expect(await send('Create', { ResourceProperties: props('b') })).toMatchObject({
       Status: 'FAILED', Reason: `ModifyImageAttribute (description) on ${IMAGE} failed: InvalidParameterValue: Invalid description`,
     });
+  });
+
+  /** Reads that never show the handler's write: EC2 accepts it, but the handler cannot verify it in its budget. */
+  const neverShows = (description: string) => {
+    ec2.on(DescribeImageAttributeCommand).resolves({ ImageId: IMAGE, Description: { Value: description } });
+    ec2.on(ModifyImageAttributeCommand).resolves({});
+  };
+  const descriptionsWritten = () => ec2.commandCalls(ModifyImageAttributeCommand).map(c => c.args[0].input.Description?.Value);
+
+  test('a Create that fails after its write puts the original back: no Delete could (a FAILED answer records no original)', async () => {
+    neverShows('from the pipeline');
+    const answer = await cfn(22_000).send({
+      RequestType: 'Create', LogicalResourceId: 'Desc', ResourceType: 'Custom::AmiDescription', ResourceProperties: props('Golden'),
+    } as any);
+    expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'Desc-not-created' });
+    expect(answer.Reason).toMatch(new RegExp(`^description of ${IMAGE} did not converge .*\\. This request's 1 write to ${IMAGE} was undone$`));
+    expect(descriptionsWritten()).toEqual(['Golden', 'from the pipeline']);
+  });
+
+  test('an Update of the same image that fails keeps its write: the physical id still holds the original', async () => {
+    neverShows('Golden');
+    const answer = await cfn(22_000).send({
+      RequestType: 'Update',
+      LogicalResourceId: 'Desc',
+      ResourceType: 'Custom::AmiDescription',
+      PhysicalResourceId: descriptionPhysicalId(IMAGE, 'from the pipeline'),
+      ResourceProperties: props('Golden v2'),
+      OldResourceProperties: props('Golden'),
+    } as any);
+    expect(answer.Status).toBe('FAILED');
+    expect(descriptionsWritten()).toEqual(['Golden v2']);
   });
 });

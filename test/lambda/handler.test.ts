@@ -124,7 +124,9 @@ describe('Create', () => {
       RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
     } as any);
     expect(answer.Status).toBe('FAILED');
-    expect(answer.Reason).toMatch(new RegExp(`launch permissions of ${IMAGE} did not converge within the time budget after \\d+ reads: UserId:${A} is not live yet`));
+    expect(answer.Reason).toMatch(new RegExp(`launch permissions of ${IMAGE} did not converge within the time budget after \\d+ reads: UserId:${A} is not live yet$`));
+    // Not undone: CloudFormation's rollback Delete of a failed Create carries the properties and revokes them.
+    expect(modifies()).toEqual([{ Add: [{ UserId: A }] }]);
   });
 });
 
@@ -157,6 +159,69 @@ describe('Update', () => {
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${OTHER_IMAGE}/launchPermission` });
     expect(modifies()).toEqual([{ Add: [{ UserId: A }] }]);
     expect(ec2.commandCalls(ModifyImageAttributeCommand)[0].args[0].input.ImageId).toBe(OTHER_IMAGE);
+  });
+
+  /** An Update that moves the resource from IMAGE to OTHER_IMAGE, whose reads never show the handler's writes. */
+  const failingMove = (mode: string) => {
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: B }] });
+    return cfn(22_000).send({
+      RequestType: 'Update',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: `${IMAGE}/launchPermission`,
+      ResourceProperties: props([{ UserId: A }], mode, OTHER_IMAGE),
+      OldResourceProperties: props([{ UserId: A }]),
+    } as any);
+  };
+
+  test('a move to a new image that fails undoes its writes there, newest first: CloudFormation never revisits it', async () => {
+    ec2.on(ModifyImageAttributeCommand).resolves({});
+    const answer = await failingMove('EXCLUSIVE');
+    expect(answer).toMatchObject({ Status: 'FAILED', PhysicalResourceId: `${IMAGE}/launchPermission` });
+    expect(answer.Reason).toMatch(new RegExp(`^launch permissions of ${OTHER_IMAGE} did not converge .*: UserId:${A} is not live yet; `
+      + `UserId:${B} is still live\\. This request's 2 writes to ${OTHER_IMAGE} were undone$`));
+    expect(modifies()).toEqual([{ Remove: [{ UserId: B }] }, { Add: [{ UserId: A }] }, { Remove: [{ UserId: A }] }, { Add: [{ UserId: B }] }]);
+    expect(ec2.commandCalls(ModifyImageAttributeCommand).every(c => c.args[0].input.ImageId === OTHER_IMAGE)).toBe(true);
+  });
+
+  test('when the undo fails too, the reason says so and asks for a look at the AMI', async () => {
+    ec2.on(ModifyImageAttributeCommand).resolvesOnce({}).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+    const answer = await failingMove('ADDITIVE');
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toContain(`Undoing this request's 1 write to ${OTHER_IMAGE} failed too (ModifyImageAttribute (remove 1 launch permission) `
+      + `on ${OTHER_IMAGE} failed: UnauthorizedOperation: not authorized): CloudFormation will not revisit that AMI, check it by hand`);
+    expect(modifies()).toEqual([{ Add: [{ UserId: A }] }, { Remove: [{ UserId: A }] }]);
+  });
+
+  test('a failed Update of the same image keeps its writes: the rollback Update re-converges that image', async () => {
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+    ec2.on(ModifyImageAttributeCommand).resolves({});
+    const answer = await cfn(22_000).send({
+      RequestType: 'Update',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: `${IMAGE}/launchPermission`,
+      ResourceProperties: props([{ UserId: A }]),
+      OldResourceProperties: props([]),
+    } as any);
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).not.toContain('undone');
+    expect(modifies()).toEqual([{ Add: [{ UserId: A }] }]);
+  });
+
+  test('a move to an image that is deregistered mid-way fails without trying to undo', async () => {
+    ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: B }] });
+    ec2.on(ModifyImageAttributeCommand).resolvesOnce({}).rejects(awsError('InvalidAMIID.NotFound', 'gone'));
+    const answer = await cfn().send({
+      RequestType: 'Update',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: `${IMAGE}/launchPermission`,
+      ResourceProperties: props([{ UserId: A }], 'EXCLUSIVE', OTHER_IMAGE),
+      OldResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'InvalidAMIID.NotFound: gone' });
+    expect(modifies()).toEqual([{ Remove: [{ UserId: B }] }, { Add: [{ UserId: A }] }]);
   });
 });
 

@@ -506,7 +506,7 @@ describe('rollback: a failed Update, then CloudFormation\'s Update back to the o
    * id). `beforeUpdate` sets up what makes B fail.
    */
   async function failThenRollBack(a: AmiLaunchPermissionsProps, b: AmiLaunchPermissionsProps, options: {
-    beforeUpdate?: () => void; updateRemainingMs?: number;
+    beforeUpdate?: () => void; updateRemainingMs?: number; beforeRollback?: () => void;
   } = {}): Promise<{ failed: CfnAnswer; rolledBack: CfnAnswer; afterFailure: string[] }> {
     const cfn = env.simulator();
     const old = declared(a);
@@ -528,6 +528,7 @@ describe('rollback: a failed Update, then CloudFormation\'s Update back to the o
     expect(failed).toMatchObject({ Status: 'FAILED', PhysicalResourceId: physicalId });
     const afterFailure = await live(a.imageId);
 
+    options.beforeRollback?.();
     const rolledBack = await cfn.send({
       RequestType: 'Update',
       LogicalResourceId: old.logicalId,
@@ -596,5 +597,52 @@ describe('rollback: a failed Update, then CloudFormation\'s Update back to the o
     expect(failed.Reason).toContain('ImageId: AMI ami-0123456789abcdef0 does not exist in this account and Region');
     expect(requestsOf('ModifyImageAttribute')).toHaveLength(1); // Create's add only
     expect(await live(image)).toEqual([`OrganizationArn:${ORG}`, `UserId:${ACCOUNT}`, `UserId:${OUTSIDER}`]);
+  });
+
+  // CloudFormation keeps the old physical id after a FAILED Update and never sends a Delete for the AMI the Update
+  // moved to: the handler takes back its own writes there before it answers.
+  describe('an Update that moves to another AMI and fails there after writing', () => {
+    test('ADDITIVE, the write never shows within the budget: it is undone on the new AMI, A stays on the old', async () => {
+      const [image, next] = [await createImage(moto), await createImage(moto)];
+      await grantOutsider(next);
+      clearLogs();
+
+      // 24 s of invocation time leaves 4 s to verify in; reads of either AMI are stale until the rollback.
+      const { failed } = await failThenRollBack({ imageId: image, permissions: A }, { imageId: next, permissions: B.slice(0, 1) }, {
+        beforeUpdate: () => env.peer.injectFaults({ staleReadsMs: 60_000, actions: ['DescribeImageAttribute'] }),
+        updateRemainingMs: 24_000,
+        beforeRollback: () => env.peer.clearFaults(),
+      });
+
+      expect(failed.Reason).toContain(`OrganizationalUnitArn:${OU} is not live yet. This request's 1 write to ${next} was undone`);
+      expect(await live(next)).toEqual([`UserId:${OUTSIDER}`]);
+      expect(await live(image)).toEqual([`OrganizationArn:${ORG}`, `UserId:${ACCOUNT}`]);
+      expect(writesOnTheWire()).toHaveLength(3); // Create's add; the Update's add and its undo; the rollback has none
+      report('failed move, stale beyond budget', { reason: failed.Reason, writes: writesOnTheWire() });
+    });
+
+    test('EXCLUSIVE, EC2 refuses the public grant after the revocation: the revocation is undone', async () => {
+      const [image, next] = [await createImage(moto), await createImage(moto)];
+      await grantOutsider(next);
+      clearLogs();
+
+      const { failed } = await failThenRollBack(
+        { imageId: image, permissions: A, mode: LaunchPermissionMode.EXCLUSIVE },
+        { imageId: next, permissions: B, mode: LaunchPermissionMode.EXCLUSIVE },
+        { beforeUpdate: () => env.peer.setPublicImageQuota(0) });
+
+      expect(failed.Reason).toContain('quota of public AMIs');
+      expect(failed.Reason).toMatch(new RegExp(`Service Quotas\\. This request's 1 write to ${next} was undone$`));
+      expect(await live(next)).toEqual([`UserId:${OUTSIDER}`]);
+      expect(await live(image)).toEqual([`OrganizationArn:${ORG}`, `UserId:${ACCOUNT}`]);
+      // On the new AMI: revoke the outsider, the refused add, the outsider granted back.
+      expect(requestsOf('ModifyImageAttribute').filter(r => r.params.ImageId === next)
+        .map(r => Object.entries(r.params).filter(([k]) => k.startsWith('LaunchPermission.')))).toEqual([
+        [['LaunchPermission.Remove.1.UserId', OUTSIDER]],
+        [['LaunchPermission.Add.1.Group', 'all'], ['LaunchPermission.Add.2.OrganizationalUnitArn', OU]],
+        [['LaunchPermission.Add.1.UserId', OUTSIDER]],
+      ]);
+      report('failed move, public quota', { reason: failed.Reason, writes: writesOnTheWire() });
+    });
   });
 });

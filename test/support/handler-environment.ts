@@ -47,10 +47,17 @@ export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
   process.env.AWS_SECRET_ACCESS_KEY = 'test-secret-not-real';
   delete process.env.AWS_PROFILE;
 
-  const app = new App();
-  const stack = new Stack(app, 'HandlerSource');
-  new AmiLaunchPermissions(stack, 'Share', { imageId: 'ami-12345678', permissions: [] });
-  const handler = loadHandler(synthesize(app, stack).handlerPath);
+  let handler: Handler;
+  try {
+    const app = new App();
+    const stack = new Stack(app, 'HandlerSource');
+    new AmiLaunchPermissions(stack, 'Share', { imageId: 'ami-12345678', permissions: [] });
+    handler = loadHandler(synthesize(app, stack).handlerPath);
+  } catch (error) {
+    // Without this, the running peer keeps jest waiting after the failure instead of letting it report.
+    await peer.stop();
+    throw new Error(`could not load the handler bundle from a synthesised stack (run \`npx projen bundle:handler\` first?): ${error}`);
+  }
 
   const server = await ResponseServer.start();
   const ec2 = ec2Client(peer.endpoint);
