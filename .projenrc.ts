@@ -105,6 +105,12 @@ for (const name of ['integ', 'integ:update']) {
 // --force: integ-runner's diff ignores asset hashes, so without it a changed handler bundle would never be written.
 project.tasks.tryFind('integ:update')!.reset('integ-runner --language typescript --update-on-failed --dry-run --force', { receiveArgs: true });
 
+// `npx projen build` is the README's first quick-start command and must work offline on a developer's machine too:
+// it packages JavaScript only, CI or not (projen's default runs package-all outside CI, whose Java, Python, .NET and Go
+// steps need registries this machine cannot reach). A release machine runs `npx projen package-all` explicitly.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
 // The tarball ships lib/ and the bundled handler in assets/; the handler's sources, the example and the tooling stay out.
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/lambda/');
