@@ -1,22 +1,39 @@
 // The read / verify loops every resource type shares. EC2 is eventually consistent: an AMI just created may be unknown
 // for a while, and a read right after a write may still show the state before it.
-import { isImageGone, messageOf } from './errors';
+import { ACCESS_DENIED_HINT, isAccessDenied, isImageGone, messageOf } from './errors';
 import { RequestContext } from './resource';
 
-/** How long Create and Update wait for an AMI that EC2 does not know yet (it may have just been created). */
-const WAIT_FOR_NEW_IMAGE_MS = 90_000;
+/**
+ * How long Create and Update wait for what the same deployment may have just created: the AMI (EC2 may not know it
+ * yet), or the handler's access to it (CloudFormation may have just created or changed the role's policies, and IAM
+ * takes a while to apply them everywhere).
+ */
+const PATIENCE_MS = 90_000;
 
-/** Reads an attribute of an AMI, retrying while EC2 does not know the AMI yet, up to a bounded patience. */
-export async function readWaitingForImage<T>(context: RequestContext, imageId: string, what: string, read: () => Promise<T>): Promise<T> {
-  const patience = context.deadline.within(WAIT_FOR_NEW_IMAGE_MS);
+/**
+ * Calls `call` until it succeeds, retrying with backoff while it fails with an error `waitFor` accepts, up to a
+ * bounded patience; then throws the last error. Only for calls that change nothing.
+ */
+export async function patiently<T>(context: RequestContext, waitFor: (error: unknown) => boolean, call: () => Promise<T>): Promise<T> {
+  const patience = context.deadline.within(PATIENCE_MS);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await read();
+      return await call();
     } catch (error) {
-      if (!isImageGone(error)) throw new Error(`DescribeImageAttribute ${what} of ${imageId} failed: ${messageOf(error)}`);
-      if (patience.passed()) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`);
+      if (!waitFor(error) || patience.passed()) throw error;
       await patience.backoff(attempt);
     }
+  }
+}
+
+/** The first read of an attribute, waiting for the AMI and the handler's access to it to appear. */
+export async function readWaitingForImageAndAccess<T>(context: RequestContext, imageId: string, what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await patiently(context, error => isImageGone(error) || isAccessDenied(error), read);
+  } catch (error) {
+    if (isImageGone(error)) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`);
+    const hint = isAccessDenied(error) ? `. ${ACCESS_DENIED_HINT}` : '';
+    throw new Error(`DescribeImageAttribute ${what} of ${imageId} failed: ${messageOf(error)}${hint}`);
   }
 }
 

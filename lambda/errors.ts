@@ -22,6 +22,18 @@ export function isImageGone(error: unknown): boolean {
   return code === 'InvalidAMIID.NotFound' || code === 'InvalidAMIID.Unavailable';
 }
 
+/**
+ * EC2's answer when the caller's IAM policies do not allow the call. Right after CloudFormation creates or changes the
+ * handler's policies it can be IAM's eventual consistency rather than a real denial.
+ */
+export function isAccessDenied(error: unknown): boolean {
+  return awsErrorCode(error) === 'UnauthorizedOperation';
+}
+
+/** Appended to a denial that outlasted the wait for IAM: what grants the access, and what could still block it. */
+export const ACCESS_DENIED_HINT = 'The stack grants the handler\'s role this access in its CdkAmiSharingHandler policies; '
+  + 'a service control policy, permissions boundary or Region restriction may be denying it';
+
 export function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const code = awsErrorCode(error);

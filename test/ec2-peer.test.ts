@@ -332,6 +332,20 @@ describe('fault injection', () => {
     expect(await launchPermissions(imageId)).toEqual([]);
   });
 
+  test('denied: UnauthorizedOperation (403) for the first deniedForMs, only for the listed actions, then answered', async () => {
+    const imageId = await createImage(ec2);
+    peer.injectFaults({ deniedForMs: 300, actions: ['ModifyImageAttribute'] });
+    const err = await failure(shareWith(imageId, '111122223333'));
+    expect(err.name).toBe('UnauthorizedOperation');
+    expect(err.$metadata?.httpStatusCode).toBe(403);
+    expect(peer.requests[1]).toMatchObject({ action: 'ModifyImageAttribute', status: 403, errorCode: 'UnauthorizedOperation', injected: 'denied' });
+    expect(await launchPermissions(imageId)).toEqual([]); // a read is not in the plan's actions
+
+    await sleep(350);
+    await shareWith(imageId, '111122223333');
+    expect(await launchPermissions(imageId)).toEqual([{ UserId: '111122223333' }]);
+  });
+
   test('drop: the connection is destroyed without an answer, and the write is not applied', async () => {
     const imageId = await createImage(ec2);
     peer.injectFaults({ dropRate: 1 });

@@ -1,7 +1,7 @@
 // Custom::AmiDescription: set the description when it differs from the live one; on Delete, restore the original
 // remembered in the physical id (see original.ts).
 import { descriptionError, imageIdError } from '../../src/validation';
-import { readWaitingForImage, verify } from '../converge';
+import { readWaitingForImageAndAccess, verify } from '../converge';
 import { describeAttributeValue, modifyDescription } from '../ec2';
 import { DeclarationError, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
@@ -52,7 +52,7 @@ export const handleDescription: ResourceHandler = async (event, context): Promis
   // The original lives only in the physical id this request answers with, which a FAILED answer does not record: no
   // later Delete could restore it, so a failure after the write puts the original back itself.
   return undoingOnFailure(!sameImage, desired.imageId, async undo => {
-    const live = await readWaitingForImage(context, desired.imageId, 'description',
+    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'description',
       () => describeAttributeValue(context.ec2, desired.imageId, 'description'));
     // Remember the original before the first write to this image, and never again for it: on an Update of the same
     // image the live value is our own.

@@ -1,6 +1,6 @@
 // Custom::AmiImdsPolicy: make imdsSupport v2.0 when it is not. Delete leaves the AMI alone: EC2 cannot undo v2.0.
 import { imageIdError } from '../../src/validation';
-import { readWaitingForImage, verify } from '../converge';
+import { readWaitingForImageAndAccess, verify } from '../converge';
 import { describeAttributeValue, requireImdsV2 } from '../ec2';
 import { DeclarationError, messageOf } from '../errors';
 import { log } from '../log';
@@ -28,7 +28,7 @@ export const handleImdsPolicy: ResourceHandler = async (event, context): Promise
   }
   const { imageId } = parseImdsPolicyProperties(event.ResourceProperties);
   const read = () => describeAttributeValue(context.ec2, imageId, 'imdsSupport');
-  const live = await readWaitingForImage(context, imageId, 'imdsSupport', read);
+  const live = await readWaitingForImageAndAccess(context, imageId, 'imdsSupport', read);
   let writes = 0;
   if (live !== 'v2.0') {
     try {

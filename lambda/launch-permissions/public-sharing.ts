@@ -1,7 +1,8 @@
 // What EC2 requires before an AMI is made public, checked before the handler's first write so that a refusal never
 // leaves a half-applied change (the removals of a plan are written before its additions).
+import { patiently } from '../converge';
 import { imageBlockPublicAccessState, imageProductCodes } from '../ec2';
-import { awsErrorCode, messageOf } from '../errors';
+import { ACCESS_DENIED_HINT, awsErrorCode, isAccessDenied, messageOf } from '../errors';
 import { RequestContext } from '../resource';
 
 const PUBLIC = 'Group:all';
@@ -11,7 +12,7 @@ export async function checkPublicSharingAllowed(context: RequestContext, imageId
 
   // Block public access for AMIs ("Understand block public access for AMIs", EC2 user guide): on by default for new
   // accounts, and EC2 then refuses Group=all with OperationNotPermitted.
-  const state = await imageBlockPublicAccessState(context.ec2);
+  const state = await check(context, 'GetImageBlockPublicAccessState', () => imageBlockPublicAccessState(context.ec2));
   if (state === 'block-new-sharing') {
     throw new Error(`Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: block public access for AMIs is on `
       + `in this account and Region (state '${state}'). Turn it off (aws ec2 disable-image-block-public-access; an AWS Organizations `
@@ -19,10 +20,24 @@ export async function checkPublicSharingAllowed(context: RequestContext, imageId
   }
 
   // "Images with an AWS Marketplace product code cannot be made public" (ModifyImageAttribute API reference).
-  const marketplace = (await imageProductCodes(context.ec2, imageId)).filter(c => c.type === 'marketplace');
+  const codes = await check(context, `DescribeImages ${imageId}`, () => imageProductCodes(context.ec2, imageId));
+  const marketplace = codes.filter(c => c.type === 'marketplace');
   if (marketplace.length > 0) {
     throw new Error(`Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: it carries the AWS Marketplace product `
       + `code ${marketplace.map(c => c.id).join(', ')}, and EC2 never makes such AMIs public. Share it with accounts or organizations instead.`);
+  }
+}
+
+/**
+ * One pre-flight read. Its policy statement (PublicSharingChecks) is created by the deployment that first declares
+ * publicAccess(), so a denial is waited out like the first read's.
+ */
+async function check<T>(context: RequestContext, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await patiently(context, isAccessDenied, call);
+  } catch (error) {
+    const hint = isAccessDenied(error) ? `. ${ACCESS_DENIED_HINT}` : '';
+    throw new Error(`Permissions: the check before making an AMI public (${what}) failed: ${messageOf(error)}${hint}`);
   }
 }
 

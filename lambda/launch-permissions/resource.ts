@@ -2,7 +2,7 @@
 // AMI shows the plan's result or the time budget runs out.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { launchPermissionFromKey } from '../../src/validation';
-import { readWaitingForImage } from '../converge';
+import { readWaitingForImageAndAccess } from '../converge';
 import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
 import { DeclarationError, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
@@ -28,7 +28,7 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   // A Create that fails is cleaned up by CloudFormation's rollback Delete; an Update that fails on another AMI is not.
   const replacing = event.RequestType === 'Update' && !sameImage;
   const changes = await undoingOnFailure(replacing, desired.imageId, async undo => {
-    const live = await readWaitingForImage(context, desired.imageId, 'launchPermission',
+    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'launchPermission',
       () => describeLaunchPermissions(context.ec2, desired.imageId));
     return converge(context, desired.imageId, live,
       current => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode }), undo);

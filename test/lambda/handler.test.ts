@@ -1,5 +1,11 @@
 // The handler's Create / Update / Delete paths and every EC2 error code it treats specially, with EC2 mocked.
-import { DescribeImageAttributeCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  EC2Client,
+  GetImageBlockPublicAccessStateCommand,
+  ModifyImageAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambda/index';
@@ -30,14 +36,15 @@ function awsError(name: string, message = name): Error {
 /** EC2 as a live set that Modify calls change, so reads after writes see them. */
 function liveEc2(initial: Array<Record<string, string>>) {
   let live = [...initial];
-  ec2.on(DescribeImageAttributeCommand).callsFake(() => ({ ImageId: IMAGE, LaunchPermissions: live.map(p => ({ ...p })) }));
+  const read = () => ({ ImageId: IMAGE, LaunchPermissions: live.map(p => ({ ...p })) });
+  ec2.on(DescribeImageAttributeCommand).callsFake(read);
   ec2.on(ModifyImageAttributeCommand).callsFake(input => {
     const same = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(a) === JSON.stringify(b);
     for (const r of input.LaunchPermission?.Remove ?? []) live = live.filter(p => !same(p, r));
     for (const a of input.LaunchPermission?.Add ?? []) if (!live.some(p => same(p, a))) live.push(a);
     return {};
   });
-  return { live: () => live };
+  return { live: () => live, read };
 }
 
 const cfn = (remainingMs?: number) => new CfnSimulator(handler, server, remainingMs);
@@ -115,6 +122,62 @@ describe('Create', () => {
     } as any);
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toBe(`ModifyImageAttribute (add 1 launch permission) on ${IMAGE} failed: ${code}: ${message}`);
+  });
+
+  // IAM is eventually consistent: the handler's policies may have been created or changed by this very deployment.
+  test('a first read denied while IAM applies the handler\'s new policy: waits, then converges', async () => {
+    const state = liveEc2([]);
+    ec2.on(DescribeImageAttributeCommand)
+      .rejectsOnce(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'))
+      .callsFake(state.read);
+    const started = Date.now();
+    const answer = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer.Status).toBe('SUCCESS');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950); // the first backoff
+    expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, 3);
+    expect(state.live()).toEqual([{ UserId: A }]);
+  });
+
+  test('a denial that outlasts the wait: FAILED saying what grants the access and what may block it, no write', async () => {
+    ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
+    const answer = await cfn(21_500).send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
+    } as any);
+    expect(answer).toMatchObject({
+      Status: 'FAILED',
+      Reason: `DescribeImageAttribute launchPermission of ${IMAGE} failed: UnauthorizedOperation: You are not authorized to perform this `
+        + 'operation.. The stack grants the handler\'s role this access in its CdkAmiSharingHandler policies; a service control policy, '
+        + 'permissions boundary or Region restriction may be denying it',
+    });
+    expect(ec2.commandCalls(DescribeImageAttributeCommand).length).toBeGreaterThan(1);
+    expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 0);
+  });
+
+  test('the public-sharing checks wait out a denial too: their policy comes with the first publicAccess()', async () => {
+    const state = liveEc2([]);
+    ec2.on(GetImageBlockPublicAccessStateCommand)
+      .rejectsOnce(awsError('UnauthorizedOperation', 'not authorized'))
+      .resolves({ ImageBlockPublicAccessState: 'unblocked' });
+    ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: IMAGE, ProductCodes: [] }] });
+    const answer = await cfn().send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ Group: 'all' }]),
+    } as any);
+    expect(answer.Status).toBe('SUCCESS');
+    expect(ec2).toHaveReceivedCommandTimes(GetImageBlockPublicAccessStateCommand, 2);
+    expect(state.live()).toEqual([{ Group: 'all' }]);
+  });
+
+  test('a public-sharing check that stays denied: FAILED naming the check, no write', async () => {
+    liveEc2([]);
+    ec2.on(GetImageBlockPublicAccessStateCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+    const answer = await cfn(21_500).send({
+      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ Group: 'all' }]),
+    } as any);
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toMatch(/^Permissions: the check before making an AMI public \(GetImageBlockPublicAccessState\) failed: UnauthorizedOperation: not authorized\. The stack grants/);
+    expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 0);
   });
 
   test('a write EC2 accepted but never shows: FAILED saying what is still different', async () => {

@@ -379,6 +379,27 @@ describe('after a write, the handler reads back until the write shows', () => {
   });
 });
 
+describe('IAM still applying the handler\'s policies (the same deployment created them)', () => {
+  test('every EC2 call denied for 2.5 s: the handler waits with backoff, then converges with one write', async () => {
+    const image = await createImage(moto);
+    const cfn = env.simulator();
+    clearLogs();
+    env.peer.injectFaults({ deniedForMs: 2_500 });
+
+    const answer = await cfn.send(createEvent(declared({ imageId: image, permissions: [LaunchPermission.account(ACCOUNT)] })));
+
+    expect(answer.Status).toBe('SUCCESS');
+    const denied = injected('denied');
+    expect(denied.length).toBeGreaterThanOrEqual(2);
+    expect(denied.every(r => r.action === 'DescribeImageAttribute' && r.status === 403 && r.errorCode === 'UnauthorizedOperation')).toBe(true);
+    // Denials are not retried by the SDK: each one is a new read of the handler's, after its backoff (1 s, 2 s).
+    expect(new Set(wire.filter((_, i) => env.peer.requests[i].injected === 'denied').map(w => w.invocationId)).size).toBe(denied.length);
+    expect(writesOnTheWire()).toEqual(['200']);
+    expect(await live(image)).toEqual([`UserId:${ACCOUNT}`]);
+    report('IAM propagation 2.5 s', { deniedReads: denied.length, requests: env.peer.requests.length });
+  });
+});
+
 describe('a planning read that is stale', () => {
   test('an Update planned from a stale read still revokes what a later fresh read shows, before it answers', async () => {
     const image = await createImage(moto);

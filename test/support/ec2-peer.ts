@@ -25,7 +25,7 @@ export interface RecordedRequest {
   readonly status: number;
   /** EC2 error code when the answer was an error. */
   readonly errorCode?: string;
-  /** Which fault was injected, if any: 'throttle', 'server-error', 'drop', 'latency' or 'stale-read'. */
+  /** Which fault was injected, if any: 'throttle', 'server-error', 'drop', 'latency', 'stale-read' or 'denied'. */
   readonly injected?: string;
 }
 
@@ -48,6 +48,11 @@ export interface FaultPlan {
    * attribute answers the state from before the write (EC2 eventual consistency).
    */
   readonly staleReadsMs?: number;
+  /**
+   * For this many ms after the plan is injected, affected requests answer UnauthorizedOperation (403), as EC2 does
+   * while IAM has not yet applied a policy that was just created or changed.
+   */
+  readonly deniedForMs?: number;
   /**
    * Only these actions are affected (default: all). For stale reads the filter applies to the read
    * (DescribeImageAttribute): every write is snapshotted while staleReadsMs is set.
@@ -181,6 +186,8 @@ export class Ec2Peer {
   private publicImageQuota = DEFAULT_PUBLIC_IMAGE_QUOTA;
   // Fault injection.
   private faults?: FaultPlan;
+  /** When the plan's deniedForMs window ends (epoch ms). */
+  private deniedUntil = 0;
   private random: () => number = lehmer(DEFAULT_SEED);
   private readonly staleSnapshots = new Map<string, StaleSnapshot[]>();
   /** Serialises "make public" pre-flight + write, so two concurrent calls cannot both pass the quota check. */
@@ -276,12 +283,14 @@ export class Ec2Peer {
 
   public injectFaults(plan: FaultPlan): void {
     this.faults = plan;
+    this.deniedUntil = Date.now() + (plan.deniedForMs ?? 0);
     this.random = lehmer(plan.seed ?? DEFAULT_SEED);
     this.staleSnapshots.clear();
   }
 
   public clearFaults(): void {
     this.faults = undefined;
+    this.deniedUntil = 0;
     this.random = lehmer(DEFAULT_SEED);
     this.staleSnapshots.clear();
   }
@@ -359,6 +368,15 @@ export class Ec2Peer {
     const which = this.random();
     if (plan.latencyMs !== undefined && plan.latencyMs > 0) {
       await sleep(plan.latencyMs);
+    }
+    // EMULATES: IAM eventual consistency ("Changes that I make are not always immediately visible", IAM User Guide,
+    // troubleshooting): EC2 denies a call its caller's new policy allows until IAM has applied it everywhere.
+    if (Date.now() < this.deniedUntil) {
+      return {
+        kind: 'answer',
+        name: 'denied',
+        answer: ec2Error(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.'),
+      };
     }
     // The rates are probabilities of disjoint outcomes, laid end to end on [0, 1).
     let edge = plan.dropRate ?? 0;
