@@ -1,26 +1,11 @@
 // Custom::AmiImdsPolicy and Custom::AmiDescription with EC2 mocked: decisions, physical ids and error paths.
-import { DescribeImageAttributeCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeImageAttributeCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import 'aws-sdk-client-mock-jest';
 import { descriptionPhysicalId } from '../../lambda/description/original';
-import { handler } from '../../lambda/index';
-import { CfnSimulator, ResponseServer } from '../support/cfn-simulator';
+import { awsError, useMockedHandler } from '../support/mocked-ec2';
 
-const ec2 = mockClient(EC2Client);
+const { ec2, cfn } = useMockedHandler();
 const IMAGE = 'ami-0123456789abcdef0';
-
-let server: ResponseServer;
-beforeAll(async () => { server = await ResponseServer.start(); });
-afterAll(async () => { await server.stop(); });
-beforeEach(() => {
-  ec2.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-});
-afterEach(() => jest.restoreAllMocks());
-
-const cfn = (remainingMs?: number) => new CfnSimulator(handler, server, remainingMs);
-const awsError = (name: string, message = name) => Object.assign(new Error(message), { name, $metadata: {} });
 
 /** EC2 holding one AMI's description and imdsSupport, changed by Modify calls. */
 function attributes(initial: { description?: string; imds?: string }) {

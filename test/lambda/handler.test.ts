@@ -2,36 +2,19 @@
 import {
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
-  EC2Client,
   GetImageBlockPublicAccessStateCommand,
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler } from '../../lambda/index';
-import { CfnSimulator, ResponseServer } from '../support/cfn-simulator';
+import { awsError, useMockedHandler } from '../support/mocked-ec2';
 
-const ec2 = mockClient(EC2Client);
+const { ec2, cfn } = useMockedHandler();
 const IMAGE = 'ami-0123456789abcdef0';
 const OTHER_IMAGE = 'ami-0fedcba9876543210';
 const A = '111111111111';
 const B = '222222222222';
 const C = '333333333333';
 const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
-
-let server: ResponseServer;
-beforeAll(async () => { server = await ResponseServer.start(); });
-afterAll(async () => { await server.stop(); });
-beforeEach(() => {
-  ec2.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  jest.spyOn(console, 'error').mockImplementation(() => undefined);
-});
-afterEach(() => jest.restoreAllMocks());
-
-function awsError(name: string, message = name): Error {
-  return Object.assign(new Error(message), { name, $metadata: {} });
-}
 
 /** EC2 as a live set that Modify calls change, so reads after writes see them. */
 function liveEc2(initial: Array<Record<string, string>>) {
@@ -47,7 +30,6 @@ function liveEc2(initial: Array<Record<string, string>>) {
   return { live: () => live, read };
 }
 
-const cfn = (remainingMs?: number) => new CfnSimulator(handler, server, remainingMs);
 const props = (permissions: object[], mode = 'ADDITIVE', imageId = IMAGE) => ({ ImageId: imageId, Permissions: permissions, Mode: mode });
 const modifies = () => ec2.commandCalls(ModifyImageAttributeCommand).map(c => c.args[0].input.LaunchPermission);
 
