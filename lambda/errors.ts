@@ -34,6 +34,16 @@ export function isAccessDenied(error: unknown): boolean {
 export const ACCESS_DENIED_HINT = 'The stack grants the handler\'s role this access in its CdkAmiSharingHandler policies; '
   + 'a service control policy, permissions boundary or Region restriction may be denying it';
 
+/**
+ * The FAILED reason of a Delete the handler's role is no longer allowed to make. It happens in CloudFormation's cleanup
+ * phase, when the AMI's grant left the role's policies before it: an image id that is a token resolves to the same
+ * policy text for every AMI, so CloudFormation updates that policy in place to the new AMI.
+ */
+export function accessLostOnDelete(error: unknown, imageId: string, what: string): string {
+  return `${messageOf(error)}. The handler's role may no longer touch ${imageId}: the stack stopped declaring it and its policy `
+    + `changed before this cleanup (as it does when imageId is a token). If ${imageId} still exists, ${what} by hand`;
+}
+
 export function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const code = awsErrorCode(error);

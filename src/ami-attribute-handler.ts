@@ -1,5 +1,6 @@
+import * as crypto from 'crypto';
 import * as path from 'path';
-import { ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnResource, CustomResource, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,8 +31,10 @@ export const SERVICE_TIMEOUT = Duration.minutes(12);
  * Images per customer-managed policy. IAM counts a managed policy at most 6,144 characters (whitespace excluded); one
  * image ARN takes at most 65 of them in the longest partition and Region names
  * ("arn:aws-us-gov:ec2:us-gov-west-1::image/ami-0123456789abcdef0" plus quotes and a comma), so 85 images stay below
- * 5,600 with the statement around them. A role holds 10 managed policies by default: 850 images, more than the
- * resources one stack can have.
+ * 5,600 with the statement around them. A role holds 10 managed policies by default. Image policies are replaced,
+ * not updated, when their images change (see nameAfterContent), so during an update old and new ones are attached
+ * together: with the log policy and the public-sharing checks, 4 image policies (340 AMIs) stay within 10 even if all
+ * of them change at once; beyond that synthesis warns.
  */
 export const IMAGES_PER_POLICY = 85;
 
@@ -208,6 +211,24 @@ export class AmiAttributeHandler extends Construct {
     return this.publicSharingChecks;
   }
 
+  /**
+   * Gives an image policy a logical id derived from the images it grants, so that a policy is never updated to drop
+   * an image: CloudFormation creates the policy of the new set, and deletes the old one only in its cleanup phase,
+   * after the Delete of every custom resource that depended on it. That Delete (of a removed construct, or of the old
+   * AMI after an imageId change) still has the access it needs to revoke; a policy updated in place would already
+   * have lost it. An image id that is a token (a parameter, an Image Builder image) resolves to the same template
+   * text whatever AMI it deploys as, so this cannot help there.
+   */
+  private nameAfterContent(policy: iam.ManagedPolicy, statement: iam.PolicyStatement): void {
+    const stack = Stack.of(this);
+    (policy.node.defaultChild as CfnResource).overrideLogicalId(Lazy.string({
+      produce: () => {
+        const content = JSON.stringify(stack.resolve(statement.toStatementJson()));
+        return `${this.node.id}ImageAccess${crypto.createHash('sha256').update(content).digest('hex').slice(0, 16).toUpperCase()}`;
+      },
+    }));
+  }
+
   private grantImage(imageId: string): iam.ManagedPolicy {
     // Several constructs on one image share one entry; a token's string form is stable, so it dedupes too.
     const existing = this.imagePolicyOf.get(imageId);
@@ -221,8 +242,17 @@ export class AmiAttributeHandler extends Construct {
         statements: [statement],
         roles: [this.role],
       });
+      this.nameAfterContent(policy, statement);
       current = { policy, statement, count: 0 };
       this.imagePolicies.push(current);
+      if (this.imagePolicies.length === 5) {
+        // The log policy, the public-sharing checks, and every image policy twice: 12, above the default quota.
+        Annotations.of(this).addWarningV2('cdk-ami-sharing:imagePoliciesMidUpdate',
+          `More than ${4 * IMAGES_PER_POLICY} AMIs: the handler's role needs 5 or more image policies. An update that changes `
+          + 'all of them at once (removing the first of many constructs, say) attaches the old and the new ones together until '
+          + 'CloudFormation\'s cleanup phase, more than the 10 managed policies IAM allows a role by default. Raise the '
+          + '"Managed policies per role" quota (up to 20), or spread the AMIs over several stacks.');
+      }
     }
     current.statement.addResources(Stack.of(this).formatArn({
       service: 'ec2',

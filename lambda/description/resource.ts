@@ -3,7 +3,7 @@
 import { descriptionError, imageIdError } from '../../src/validation';
 import { readWaitingForImageAndAccess, verify } from '../converge';
 import { describeAttributeValue, modifyDescription } from '../ec2';
-import { DeclarationError, isImageGone, messageOf } from '../errors';
+import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
 import { unknownPropertyErrors } from '../properties';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
@@ -42,6 +42,9 @@ export const handleDescription: ResourceHandler = async (event, context): Promis
       if (isImageGone(error)) {
         log('INFO', 'image no longer exists: nothing to restore', { imageId: remembered.imageId });
         return unchanged;
+      }
+      if (isAccessDenied(error)) {
+        throw new Error(accessLostOnDelete(error, remembered.imageId, `set its description back to ${JSON.stringify(remembered.original ?? '')}`));
       }
       throw error;
     }

@@ -4,7 +4,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { launchPermissionFromKey } from '../../src/validation';
 import { readWaitingForImageAndAccess } from '../converge';
 import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
-import { DeclarationError, isImageGone, messageOf } from '../errors';
+import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten } from './plan';
@@ -64,6 +64,9 @@ async function deleteLaunchPermissions(
     if (isImageGone(error)) {
       log('INFO', 'image no longer exists: nothing to revoke', { imageId: declared.imageId });
       return unchanged;
+    }
+    if (isAccessDenied(error)) {
+      throw new Error(accessLostOnDelete(error, declared.imageId, `revoke the launch permissions this resource declared (${declared.permissions.size})`));
     }
     throw error;
   }

@@ -94,6 +94,14 @@ describe('Custom::AmiDescription', () => {
       .toMatchObject({ Status: 'SUCCESS' });
   });
 
+  test('a Delete the role may no longer make: FAILED with the original to restore by hand', async () => {
+    ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+    const answer = await send('Delete', { PhysicalResourceId: descriptionPhysicalId(IMAGE, 'from the pipeline'), ResourceProperties: props('x') });
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toMatch(new RegExp(`^UnauthorizedOperation: not authorized\\. The handler's role may no longer touch ${IMAGE}: .* `
+      + `If ${IMAGE} still exists, set its description back to "from the pipeline" by hand$`));
+  });
+
   test('a refused write: FAILED with the code and message', async () => {
     attributes({ description: 'a' });
     ec2.on(ModifyImageAttributeCommand).rejects(awsError('InvalidParameterValue', 'Invalid description'));

@@ -311,7 +311,7 @@ describe('Delete', () => {
   });
 
   test('other errors on Delete fail loudly', async () => {
-    ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+    ec2.on(DescribeImageAttributeCommand).rejects(awsError('InvalidParameterValue', 'bad'));
     const answer = await cfn().send({
       RequestType: 'Delete',
       LogicalResourceId: 'Share',
@@ -319,7 +319,25 @@ describe('Delete', () => {
       PhysicalResourceId: 'p',
       ResourceProperties: props([{ UserId: A }]),
     } as any);
-    expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'UnauthorizedOperation: not authorized' });
+    expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'InvalidParameterValue: bad' });
+  });
+
+  test('a Delete the role may no longer make (its policy moved on to a new AMI first): FAILED saying what to do by hand', async () => {
+    ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+    const answer = await cfn().send({
+      RequestType: 'Delete',
+      LogicalResourceId: 'Share',
+      ResourceType: 'Custom::AmiLaunchPermissions',
+      PhysicalResourceId: 'p',
+      ResourceProperties: props([{ UserId: A }, { UserId: B }]),
+    } as any);
+    expect(answer).toMatchObject({
+      Status: 'FAILED',
+      Reason: `UnauthorizedOperation: not authorized. The handler's role may no longer touch ${IMAGE}: the stack stopped declaring it `
+        + `and its policy changed before this cleanup (as it does when imageId is a token). If ${IMAGE} still exists, revoke the `
+        + 'launch permissions this resource declared (2) by hand',
+    });
+    expect(ec2.commandCalls(DescribeImageAttributeCommand)).toHaveLength(1); // no waiting: this denial does not pass
   });
 
   test('a declaration that never validated has nothing to revoke: success without any EC2 call', async () => {
