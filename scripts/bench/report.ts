@@ -342,6 +342,15 @@ function synthSummary(rows: SynthRow[] | undefined): string {
       + (inline.length === 0 ? 'no inline policy' : `${fmtInt(largest.role.inlineChars)} of ${fmtInt(INLINE_LIMIT)} inline characters`)
       + `: it ${largest.fits ? 'fits' : '**does not fit**'}.`);
   }
+  if (imagePolicies.length > 0) {
+    const worst = managedMidUpdate(largest);
+    sentences.push('Image policies are named after the AMIs they grant, so that the Delete of a removed or re-pointed construct '
+      + 'still has its permission in CloudFormation\'s cleanup phase; an update that changes every image policy at once attaches '
+      + `old and new together until that cleanup: ${worst} managed policies at ${n} constructs, `
+      + (worst > MANAGED_PER_ROLE
+        ? `above the default quota of ${MANAGED_PER_ROLE} (synthesis warns past 340 AMIs: raise the quota, up to 20, or split the stack).`
+        : `within the default quota of ${MANAGED_PER_ROLE}.`));
+  }
   if (rows.length >= 2) {
     const [a, b] = rows.slice(-2);
     const total = (r: SynthRow) => r.role.policies.reduce((sum, p) => sum + p.chars, 0);
