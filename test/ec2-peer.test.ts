@@ -346,6 +346,21 @@ describe('fault injection', () => {
     expect(await launchPermissions(imageId)).toEqual([{ UserId: '111122223333' }]);
   });
 
+  test('restrictImageAccess: image-attribute calls on other AMIs answer UnauthorizedOperation (403); undefined lifts it', async () => {
+    const [allowed, other] = [await createImage(ec2), await createImage(ec2)];
+    peer.restrictImageAccess(new Set([allowed]));
+    await shareWith(allowed, '111122223333');
+    const err = await failure(shareWith(other, '111122223333'));
+    expect(err.name).toBe('UnauthorizedOperation');
+    expect(err.$metadata?.httpStatusCode).toBe(403);
+    expect((await failure(launchPermissions(other))).name).toBe('UnauthorizedOperation');
+    expect(peer.requests.filter(r => r.injected === 'iam').map(r => r.action)).toEqual(['ModifyImageAttribute', 'DescribeImageAttribute']);
+
+    peer.restrictImageAccess(undefined);
+    expect(await launchPermissions(other)).toEqual([]);
+    expect(await launchPermissions(allowed)).toEqual([{ UserId: '111122223333' }]);
+  });
+
   test('drop: the connection is destroyed without an answer, and the write is not applied', async () => {
     const imageId = await createImage(ec2);
     peer.injectFaults({ dropRate: 1 });

@@ -111,8 +111,9 @@ export class CfnSimulator {
    * Deploys a set of custom resources as a stack update does: creates new ones, updates changed ones, then (cleanup
    * phase) deletes replaced physical resources with their old properties and resources no longer declared. Stops at
    * the first FAILED answer and returns it (no rollback here; tests drive rollbacks explicitly with `send`).
+   * `beforeCleanup` runs between the two phases (e.g. to change which AMIs the handler's role may touch).
    */
-  public async deploy(declared: Record<string, DeclaredResource>): Promise<CfnAnswer | undefined> {
+  public async deploy(declared: Record<string, DeclaredResource>, beforeCleanup?: () => void): Promise<CfnAnswer | undefined> {
     const cleanup: Array<{ logicalId: string; state: ResourceState }> = [];
     for (const [logicalId, resource] of Object.entries(declared)) {
       const current = this.resources.get(logicalId);
@@ -146,6 +147,7 @@ export class CfnSimulator {
         if (state.deletionPolicy !== 'Retain') cleanup.push({ logicalId, state });
       }
     }
+    beforeCleanup?.();
     for (const { logicalId, state } of cleanup) {
       const answer = await this.send({
         RequestType: 'Delete',

@@ -25,7 +25,7 @@ export interface RecordedRequest {
   readonly status: number;
   /** EC2 error code when the answer was an error. */
   readonly errorCode?: string;
-  /** Which fault was injected, if any: 'throttle', 'server-error', 'drop', 'latency', 'stale-read' or 'denied'. */
+  /** Which fault was injected, if any: 'throttle', 'server-error', 'drop', 'latency', 'stale-read', 'denied' or 'iam'. */
   readonly injected?: string;
 }
 
@@ -75,6 +75,9 @@ export interface Ec2PeerStartOptions {
 }
 
 export type ImageBlockPublicAccessState = 'block-new-sharing' | 'unblocked';
+
+/** The actions restrictImageAccess applies to. */
+const IMAGE_ATTRIBUTE_ACTIONS = ['DescribeImageAttribute', 'ModifyImageAttribute'];
 
 /** EC2's XML namespace for API version 2016-11-15 (the only EC2 API version). */
 const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -186,6 +189,8 @@ export class Ec2Peer {
   private publicImageQuota = DEFAULT_PUBLIC_IMAGE_QUOTA;
   // Fault injection.
   private faults?: FaultPlan;
+  /** AMIs the caller may read and modify attributes of, when restricted (see restrictImageAccess). */
+  private imageAccess?: ReadonlySet<string>;
   /** When the plan's deniedForMs window ends (epoch ms). */
   private deniedUntil = 0;
   private random: () => number = lehmer(DEFAULT_SEED);
@@ -247,8 +252,18 @@ export class Ec2Peer {
     this.productCodes.clear();
     this.blockPublicAccess = 'unblocked';
     this.publicImageQuota = DEFAULT_PUBLIC_IMAGE_QUOTA;
+    this.imageAccess = undefined;
     this.clearFaults();
     this.clearLog();
+  }
+
+  /**
+   * EMULATES the caller's IAM identity policy with resource-level permissions on image ARNs (Service Authorization
+   * Reference, Amazon EC2: DescribeImageAttribute and ModifyImageAttribute on `image`): with a set, those two actions
+   * on any other AMI answer UnauthorizedOperation (403). Undefined (the default) allows everything, as moto does.
+   */
+  public restrictImageAccess(allowed: ReadonlySet<string> | undefined): void {
+    this.imageAccess = allowed;
   }
 
   /** Stops the proxy and kills moto. Safe to call twice. */
@@ -315,7 +330,7 @@ export class Ec2Peer {
       log,
     };
 
-    const fault = await this.decideFault(action);
+    const fault = this.imageAccessDenial(action, params) ?? await this.decideFault(action);
     if (fault?.kind === 'drop') {
       log.injected = 'drop';
       req.socket.destroy();
@@ -348,6 +363,13 @@ export class Ec2Peer {
     }
     res.writeHead(answer.status, headers);
     res.end(payload);
+  }
+
+  private imageAccessDenial(action: string, params: Record<string, string>): Fault | undefined {
+    if (!this.imageAccess || !IMAGE_ATTRIBUTE_ACTIONS.includes(action) || this.imageAccess.has(params.ImageId ?? '')) {
+      return undefined;
+    }
+    return { kind: 'answer', name: 'iam', answer: ec2Error(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.') };
   }
 
   /**
