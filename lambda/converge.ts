@@ -1,6 +1,6 @@
 // The read / verify loops every resource type shares. EC2 is eventually consistent: an AMI just created may be unknown
 // for a while, and a read right after a write may still show the state before it.
-import { ACCESS_DENIED_HINT, isAccessDenied, isImageGone, messageOf } from './errors';
+import { isAccessDenied, isImageGone, messageOf, messageWithAccessHint } from './errors';
 import { RequestContext } from './resource';
 
 /**
@@ -32,8 +32,7 @@ export async function readWaitingForImageAndAccess<T>(context: RequestContext, i
     return await patiently(context, error => isImageGone(error) || isAccessDenied(error), read);
   } catch (error) {
     if (isImageGone(error)) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`);
-    const hint = isAccessDenied(error) ? `. ${ACCESS_DENIED_HINT}` : '';
-    throw new Error(`DescribeImageAttribute ${what} of ${imageId} failed: ${messageOf(error)}${hint}`);
+    throw new Error(`DescribeImageAttribute ${what} of ${imageId} failed: ${messageWithAccessHint(error)}`);
   }
 }
 

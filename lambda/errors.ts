@@ -30,9 +30,16 @@ export function isAccessDenied(error: unknown): boolean {
   return awsErrorCode(error) === 'UnauthorizedOperation';
 }
 
-/** Appended to a denial that outlasted the wait for IAM: what grants the access, and what could still block it. */
-export const ACCESS_DENIED_HINT = 'The stack grants the handler\'s role this access in its CdkAmiSharingHandler policies; '
-  + 'a service control policy, permissions boundary or Region restriction may be denying it';
+/**
+ * The message of a failed call, and for a denial that outlasted the wait for IAM, what grants the access and what could
+ * still block it.
+ */
+export function messageWithAccessHint(error: unknown): string {
+  return isAccessDenied(error)
+    ? `${messageOf(error)}. The stack grants the handler's role this access in its CdkAmiSharingHandler policies; `
+      + 'a service control policy, permissions boundary or Region restriction may be denying it'
+    : messageOf(error);
+}
 
 /**
  * The FAILED reason of a Delete the handler's role is no longer allowed to make. It happens in CloudFormation's cleanup

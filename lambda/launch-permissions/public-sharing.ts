@@ -2,7 +2,7 @@
 // leaves a half-applied change (the removals of a plan are written before its additions).
 import { patiently } from '../converge';
 import { imageBlockPublicAccessState, imageProductCodes } from '../ec2';
-import { ACCESS_DENIED_HINT, awsErrorCode, isAccessDenied, messageOf } from '../errors';
+import { awsErrorCode, isAccessDenied, messageOf, messageWithAccessHint } from '../errors';
 import { RequestContext } from '../resource';
 
 const PUBLIC = 'Group:all';
@@ -36,8 +36,7 @@ async function check<T>(context: RequestContext, what: string, call: () => Promi
   try {
     return await patiently(context, isAccessDenied, call);
   } catch (error) {
-    const hint = isAccessDenied(error) ? `. ${ACCESS_DENIED_HINT}` : '';
-    throw new Error(`Permissions: the check before making an AMI public (${what}) failed: ${messageOf(error)}${hint}`);
+    throw new Error(`Permissions: the check before making an AMI public (${what}) failed: ${messageWithAccessHint(error)}`);
   }
 }
 

@@ -7,10 +7,10 @@ import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
 import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
+import { undoingOnFailure, UndoLog } from '../undo';
 import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten } from './plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
 import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
-import { undoingOnFailure, UndoLog } from '../undo';
 
 /** Keyed on the image: a new imageId means a new physical resource, and CloudFormation then deletes the old one. */
 export function launchPermissionsPhysicalId(imageId: string): string {

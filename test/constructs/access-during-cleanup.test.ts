@@ -10,6 +10,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
+import { imagesGrantedBy, managedPolicies } from '../support/image-grants';
 
 const ACCOUNT = LaunchPermission.account('111122223333');
 const image = (i: number) => `ami-${i.toString(16).padStart(17, '0')}`;
@@ -30,12 +31,6 @@ function stackOf(declaration: Declaration): Stack {
   return stack;
 }
 
-/** Whether a managed policy of the template lets the handler modify the AMI. */
-function grants(policy: any, imageId: string): boolean {
-  return policy.Properties.PolicyDocument.Statement.some((s: any) =>
-    [s.Action].flat().includes('ec2:ModifyImageAttribute') && JSON.stringify(s.Resource).includes(`::image/${imageId}"`));
-}
-
 /**
  * For every custom resource whose old instance the cleanup phase of the update from `before` to `after` deletes: the
  * policies that still grant its AMI at that moment (as described at the top of this file).
@@ -49,7 +44,7 @@ function accessDuringCleanup(before: Record<string, any>, after: Record<string, 
     if (!replacedOrRemoved) continue;
     result[`${id} (${imageId})`] = (resource.DependsOn ?? []).filter((policyId: string) => {
       const policy = before[policyId];
-      if (policy?.Type !== 'AWS::IAM::ManagedPolicy' || !grants(policy, imageId)) return false;
+      if (policy?.Type !== 'AWS::IAM::ManagedPolicy' || !imagesGrantedBy([policy]).has(imageId)) return false;
       const later = after[policyId];
       return later === undefined || JSON.stringify(later) === JSON.stringify(policy);
     });
@@ -88,7 +83,7 @@ test('hundreds of AMIs over several policies: removing the first construct shift
 
 test('a policy whose images did not change keeps its logical id: no needless replacement', () => {
   const many: Declaration = Array.from({ length: 200 }, (_, i) => ({ id: `Share${i}`, imageId: image(i + 1) }));
-  const policyIds = (resources: Record<string, any>) => Object.keys(resources).filter(id => resources[id].Type === 'AWS::IAM::ManagedPolicy');
+  const policyIds = (resources: Record<string, any>) => Object.keys(managedPolicies(resources));
   const before = policyIds(synth(many));
   const after = policyIds(synth(many.map((d, i) => (i === 199 ? { ...d, imageId: image(1000) } : d))));
   // Three image policies (85 images each) plus the log policy: only the last image policy changed.

@@ -31,17 +31,29 @@ function liveEc2(initial: Array<Record<string, string>>) {
 }
 
 const props = (permissions: object[], mode = 'ADDITIVE', imageId = IMAGE) => ({ ImageId: imageId, Permissions: permissions, Mode: mode });
+/** The events CloudFormation sends for the resource 'Share'. */
+const createEvent = (properties: object) => ({ RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: properties }) as any;
+const updateEvent = (physicalId: string, properties: object, old: object) => ({
+  RequestType: 'Update',
+  LogicalResourceId: 'Share',
+  ResourceType: 'Custom::AmiLaunchPermissions',
+  PhysicalResourceId: physicalId,
+  ResourceProperties: properties,
+  OldResourceProperties: old,
+}) as any;
+const deleteEvent = (physicalId: string, properties: object) => ({
+  RequestType: 'Delete',
+  LogicalResourceId: 'Share',
+  ResourceType: 'Custom::AmiLaunchPermissions',
+  PhysicalResourceId: physicalId,
+  ResourceProperties: properties,
+}) as any;
 const modifies = () => ec2.commandCalls(ModifyImageAttributeCommand).map(c => c.args[0].input.LaunchPermission);
 
 describe('Create', () => {
   test('adds only what is missing in one call, verifies, and answers with an image-derived physical id', async () => {
     const state = liveEc2([{ UserId: B }]);
-    const answer = await cfn().send({
-      RequestType: 'Create',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      ResourceProperties: props([{ UserId: A }, { UserId: B }, { OrganizationArn: ORG }]),
-    } as any);
+    const answer = await cfn().send(createEvent(props([{ UserId: A }, { UserId: B }, { OrganizationArn: ORG }])));
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${IMAGE}/launchPermission`, Data: { ImageId: IMAGE, Principals: 3 } });
     expect(modifies()).toEqual([{ Add: [{ OrganizationArn: ORG }, { UserId: A }] }]);
     expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, 2);
@@ -50,9 +62,7 @@ describe('Create', () => {
 
   test('makes no ModifyImageAttribute call when nothing differs, and reads once', async () => {
     liveEc2([{ UserId: A }]);
-    const answer = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn().send(createEvent(props([{ UserId: A }])));
     expect(answer.Status).toBe('SUCCESS');
     expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 0);
     expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, 1);
@@ -60,9 +70,7 @@ describe('Create', () => {
 
   test('EXCLUSIVE removes before it adds', async () => {
     const state = liveEc2([{ UserId: B }, { Group: 'all' }]);
-    const answer = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }], 'EXCLUSIVE'),
-    } as any);
+    const answer = await cfn().send(createEvent(props([{ UserId: A }], 'EXCLUSIVE')));
     expect(answer.Status).toBe('SUCCESS');
     expect(modifies()).toEqual([{ Remove: [{ Group: 'all' }, { UserId: B }] }, { Add: [{ UserId: A }] }]);
     expect(state.live()).toEqual([{ UserId: A }]);
@@ -70,12 +78,7 @@ describe('Create', () => {
 
   test('bad properties: FAILED naming the property and value, and no EC2 call at all', async () => {
     liveEc2([]);
-    const answer = await cfn().send({
-      RequestType: 'Create',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      ResourceProperties: props([{ UserId: A }, { OrganizationArn: 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij' }]),
-    } as any);
+    const answer = await cfn().send(createEvent(props([{ UserId: A }, { OrganizationArn: 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij' }])));
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toBe("Permissions[1].OrganizationArn: 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij' is an organizational unit ARN, not an organization ARN; use LaunchPermission.organizationalUnit()");
     expect(answer.PhysicalResourceId).toBe('Share-not-created');
@@ -84,9 +87,7 @@ describe('Create', () => {
 
   test('an AMI that never appears: FAILED saying so once the patience runs out', async () => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError('InvalidAMIID.NotFound', `The image id '[${IMAGE}]' does not exist`));
-    const answer = await cfn(21_500).send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn(21_500).send(createEvent(props([{ UserId: A }])));
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toContain(`ImageId: AMI ${IMAGE} does not exist in this account and Region (InvalidAMIID.NotFound`);
     expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 0);
@@ -99,9 +100,7 @@ describe('Create', () => {
   ])('a Modify that EC2 refuses with %s: FAILED with the code and message', async (code, message) => {
     liveEc2([]);
     ec2.on(ModifyImageAttributeCommand).rejects(awsError(code, message));
-    const answer = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn().send(createEvent(props([{ UserId: A }])));
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toBe(`ModifyImageAttribute (add 1 launch permission) on ${IMAGE} failed: ${code}: ${message}`);
   });
@@ -113,9 +112,7 @@ describe('Create', () => {
       .rejectsOnce(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'))
       .callsFake(state.read);
     const started = Date.now();
-    const answer = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn().send(createEvent(props([{ UserId: A }])));
     expect(answer.Status).toBe('SUCCESS');
     expect(Date.now() - started).toBeGreaterThanOrEqual(950); // the first backoff
     expect(ec2).toHaveReceivedCommandTimes(DescribeImageAttributeCommand, 3);
@@ -124,9 +121,7 @@ describe('Create', () => {
 
   test('a denial that outlasts the wait: FAILED saying what grants the access and what may block it, no write', async () => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.'));
-    const answer = await cfn(21_500).send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn(21_500).send(createEvent(props([{ UserId: A }])));
     expect(answer).toMatchObject({
       Status: 'FAILED',
       Reason: `DescribeImageAttribute launchPermission of ${IMAGE} failed: UnauthorizedOperation: You are not authorized to perform this `
@@ -143,9 +138,7 @@ describe('Create', () => {
       .rejectsOnce(awsError('UnauthorizedOperation', 'not authorized'))
       .resolves({ ImageBlockPublicAccessState: 'unblocked' });
     ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: IMAGE, ProductCodes: [] }] });
-    const answer = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ Group: 'all' }]),
-    } as any);
+    const answer = await cfn().send(createEvent(props([{ Group: 'all' }])));
     expect(answer.Status).toBe('SUCCESS');
     expect(ec2).toHaveReceivedCommandTimes(GetImageBlockPublicAccessStateCommand, 2);
     expect(state.live()).toEqual([{ Group: 'all' }]);
@@ -154,9 +147,7 @@ describe('Create', () => {
   test('a public-sharing check that stays denied: FAILED naming the check, no write', async () => {
     liveEc2([]);
     ec2.on(GetImageBlockPublicAccessStateCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
-    const answer = await cfn(21_500).send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ Group: 'all' }]),
-    } as any);
+    const answer = await cfn(21_500).send(createEvent(props([{ Group: 'all' }])));
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toMatch(/^Permissions: the check before making an AMI public \(GetImageBlockPublicAccessState\) failed: UnauthorizedOperation: not authorized\. The stack grants/);
     expect(ec2).toHaveReceivedCommandTimes(ModifyImageAttributeCommand, 0);
@@ -165,9 +156,7 @@ describe('Create', () => {
   test('a write EC2 accepted but never shows: FAILED saying what is still different', async () => {
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
     ec2.on(ModifyImageAttributeCommand).resolves({});
-    const answer = await cfn(22_000).send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn(22_000).send(createEvent(props([{ UserId: A }])));
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toMatch(new RegExp(`launch permissions of ${IMAGE} did not converge within the time budget after \\d+ reads: UserId:${A} is not live yet$`));
     // Not undone: CloudFormation's rollback Delete of a failed Create carries the properties and revokes them.
@@ -178,14 +167,7 @@ describe('Create', () => {
 describe('Update', () => {
   test('ADDITIVE revokes what the previous declaration dropped and keeps outsiders and the physical id', async () => {
     const state = liveEc2([{ UserId: A }, { UserId: B }, { UserId: C }]);
-    const answer = await cfn().send({
-      RequestType: 'Update',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: 'kept-id',
-      ResourceProperties: props([{ UserId: A }]),
-      OldResourceProperties: props([{ UserId: A }, { UserId: B }]),
-    } as any);
+    const answer = await cfn().send(updateEvent('kept-id', props([{ UserId: A }]), props([{ UserId: A }, { UserId: B }])));
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'kept-id' });
     expect(modifies()).toEqual([{ Remove: [{ UserId: B }] }]);
     expect(state.live()).toEqual([{ UserId: A }, { UserId: C }]);
@@ -193,14 +175,7 @@ describe('Update', () => {
 
   test('a new image is a new physical resource and the old declaration is not applied to it', async () => {
     liveEc2([{ UserId: B }]);
-    const answer = await cfn().send({
-      RequestType: 'Update',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: `${IMAGE}/launchPermission`,
-      ResourceProperties: props([{ UserId: A }], 'ADDITIVE', OTHER_IMAGE),
-      OldResourceProperties: props([{ UserId: A }, { UserId: B }]),
-    } as any);
+    const answer = await cfn().send(updateEvent(`${IMAGE}/launchPermission`, props([{ UserId: A }], 'ADDITIVE', OTHER_IMAGE), props([{ UserId: A }, { UserId: B }])));
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${OTHER_IMAGE}/launchPermission` });
     expect(modifies()).toEqual([{ Add: [{ UserId: A }] }]);
     expect(ec2.commandCalls(ModifyImageAttributeCommand)[0].args[0].input.ImageId).toBe(OTHER_IMAGE);
@@ -209,14 +184,7 @@ describe('Update', () => {
   /** An Update that moves the resource from IMAGE to OTHER_IMAGE, whose reads never show the handler's writes. */
   const failingMove = (mode: string) => {
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: B }] });
-    return cfn(22_000).send({
-      RequestType: 'Update',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: `${IMAGE}/launchPermission`,
-      ResourceProperties: props([{ UserId: A }], mode, OTHER_IMAGE),
-      OldResourceProperties: props([{ UserId: A }]),
-    } as any);
+    return cfn(22_000).send(updateEvent(`${IMAGE}/launchPermission`, props([{ UserId: A }], mode, OTHER_IMAGE), props([{ UserId: A }])));
   };
 
   test('a move to a new image that fails undoes its writes there, newest first: CloudFormation never revisits it', async () => {
@@ -241,14 +209,7 @@ describe('Update', () => {
   test('a failed Update of the same image keeps its writes: the rollback Update re-converges that image', async () => {
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
     ec2.on(ModifyImageAttributeCommand).resolves({});
-    const answer = await cfn(22_000).send({
-      RequestType: 'Update',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: `${IMAGE}/launchPermission`,
-      ResourceProperties: props([{ UserId: A }]),
-      OldResourceProperties: props([]),
-    } as any);
+    const answer = await cfn(22_000).send(updateEvent(`${IMAGE}/launchPermission`, props([{ UserId: A }]), props([])));
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).not.toContain('undone');
     expect(modifies()).toEqual([{ Add: [{ UserId: A }] }]);
@@ -257,14 +218,7 @@ describe('Update', () => {
   test('a move to an image that is deregistered mid-way fails without trying to undo', async () => {
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: B }] });
     ec2.on(ModifyImageAttributeCommand).resolvesOnce({}).rejects(awsError('InvalidAMIID.NotFound', 'gone'));
-    const answer = await cfn().send({
-      RequestType: 'Update',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: `${IMAGE}/launchPermission`,
-      ResourceProperties: props([{ UserId: A }], 'EXCLUSIVE', OTHER_IMAGE),
-      OldResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn().send(updateEvent(`${IMAGE}/launchPermission`, props([{ UserId: A }], 'EXCLUSIVE', OTHER_IMAGE), props([{ UserId: A }])));
     expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'InvalidAMIID.NotFound: gone' });
     expect(modifies()).toEqual([{ Remove: [{ UserId: B }] }, { Add: [{ UserId: A }] }]);
   });
@@ -273,13 +227,7 @@ describe('Update', () => {
 describe('Delete', () => {
   test('revokes the declared principals that are live, nothing else', async () => {
     const state = liveEc2([{ UserId: A }, { UserId: C }]);
-    const answer = await cfn().send({
-      RequestType: 'Delete',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: 'p',
-      ResourceProperties: props([{ UserId: A }, { UserId: B }]),
-    } as any);
+    const answer = await cfn().send(deleteEvent('p', props([{ UserId: A }, { UserId: B }])));
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'p' });
     expect(modifies()).toEqual([{ Remove: [{ UserId: A }] }]);
     expect(state.live()).toEqual([{ UserId: C }]);
@@ -287,50 +235,26 @@ describe('Delete', () => {
 
   test.each(['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable'])('an AMI that is gone (%s on describe) is success', async code => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError(code));
-    const answer = await cfn().send({
-      RequestType: 'Delete',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: 'p',
-      ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn().send(deleteEvent('p', props([{ UserId: A }])));
     expect(answer.Status).toBe('SUCCESS');
   });
 
   test('an AMI deregistered between the read and the write is success', async () => {
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ UserId: A }] });
     ec2.on(ModifyImageAttributeCommand).rejects(awsError('InvalidAMIID.NotFound'));
-    const answer = await cfn().send({
-      RequestType: 'Delete',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: 'p',
-      ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn().send(deleteEvent('p', props([{ UserId: A }])));
     expect(answer.Status).toBe('SUCCESS');
   });
 
   test('other errors on Delete fail loudly', async () => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError('InvalidParameterValue', 'bad'));
-    const answer = await cfn().send({
-      RequestType: 'Delete',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: 'p',
-      ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn().send(deleteEvent('p', props([{ UserId: A }])));
     expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'InvalidParameterValue: bad' });
   });
 
   test('a Delete the role may no longer make (its policy moved on to a new AMI first): FAILED saying what to do by hand', async () => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
-    const answer = await cfn().send({
-      RequestType: 'Delete',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: 'p',
-      ResourceProperties: props([{ UserId: A }, { UserId: B }]),
-    } as any);
+    const answer = await cfn().send(deleteEvent('p', props([{ UserId: A }, { UserId: B }])));
     expect(answer).toMatchObject({
       Status: 'FAILED',
       Reason: `UnauthorizedOperation: not authorized. The handler's role may no longer touch ${IMAGE}: the stack stopped declaring it `
@@ -341,13 +265,7 @@ describe('Delete', () => {
   });
 
   test('a declaration that never validated has nothing to revoke: success without any EC2 call', async () => {
-    const answer = await cfn().send({
-      RequestType: 'Delete',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      PhysicalResourceId: 'Share-not-created',
-      ResourceProperties: props([{ UserId: '12345' }]),
-    } as any);
+    const answer = await cfn().send(deleteEvent('Share-not-created', props([{ UserId: '12345' }])));
     expect(answer.Status).toBe('SUCCESS');
     expect(ec2.calls()).toHaveLength(0);
   });
@@ -358,17 +276,13 @@ describe('the answer to CloudFormation', () => {
     const many = Array.from({ length: 1000 }, (_, i) => ({ UserId: String(100000000000 + i) }));
     ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
     ec2.on(ModifyImageAttributeCommand).resolves({});
-    const ok = await cfn(22_000).send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props(many),
-    } as any);
+    const ok = await cfn(22_000).send(createEvent(props(many)));
     expect(ok.Status).toBe('FAILED');
     expect(ok.bytes).toBeLessThanOrEqual(4096);
     expect(ok.Reason).toContain('and 990 more');
 
     const tooMany = [...many, { UserId: '999999999999' }, ...many.slice(0, 50)];
-    const bad = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props(tooMany),
-    } as any);
+    const bad = await cfn().send(createEvent(props(tooMany)));
     expect(bad.Status).toBe('FAILED');
     expect(bad.bytes).toBeLessThanOrEqual(4096);
     expect(bad.Reason).toContain('...(truncated)');
@@ -376,9 +290,7 @@ describe('the answer to CloudFormation', () => {
 
   test('is a PUT with an empty content type', async () => {
     liveEc2([]);
-    const answer: any = await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([]),
-    } as any);
+    const answer: any = await cfn().send(createEvent(props([])));
     expect(answer.method).toBe('PUT');
     expect(answer.contentType).toBe('');
   });
@@ -394,9 +306,7 @@ describe('the answer to CloudFormation', () => {
   test('a handler that would run out of time answers FAILED itself, exactly once', async () => {
     ec2.on(DescribeImageAttributeCommand).callsFake(() => new Promise(resolve => setTimeout(() => resolve({ LaunchPermissions: [] }), 1500)));
     ec2.on(ModifyImageAttributeCommand).resolves({});
-    const answer = await cfn(9_000).send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]),
-    } as any);
+    const answer = await cfn(9_000).send(createEvent(props([{ UserId: A }])));
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toContain('ran out of time');
   });
@@ -404,12 +314,7 @@ describe('the answer to CloudFormation', () => {
   test('logs one JSON line per outcome with the image, the counts and the outcome', async () => {
     liveEc2([{ UserId: B }]);
     const logSpy = jest.spyOn(console, 'log');
-    await cfn().send({
-      RequestType: 'Create',
-      LogicalResourceId: 'Share',
-      ResourceType: 'Custom::AmiLaunchPermissions',
-      ResourceProperties: props([{ UserId: A }, { UserId: C }]),
-    } as any);
+    await cfn().send(createEvent(props([{ UserId: A }, { UserId: C }])));
     const lines = logSpy.mock.calls.map(c => JSON.parse(String(c[0])));
     expect(lines.find(l => l.message === 'answer')).toEqual({
       level: 'INFO',
@@ -426,9 +331,7 @@ describe('the answer to CloudFormation', () => {
     });
 
     const errorSpy = jest.spyOn(console, 'error');
-    await cfn().send({
-      RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: 'x' }]),
-    } as any);
+    await cfn().send(createEvent(props([{ UserId: 'x' }])));
     expect(JSON.parse(String(errorSpy.mock.calls.at(-1)![0]))).toMatchObject({
       level: 'ERROR', message: 'answer', imageId: IMAGE, status: 'FAILED', reason: "Permissions[0].UserId: 'x' is not a 12-digit AWS account id",
     });
@@ -438,8 +341,8 @@ describe('the answer to CloudFormation', () => {
     liveEc2([]);
     const logSpy = jest.spyOn(console, 'log');
     const errorSpy = jest.spyOn(console, 'error');
-    await cfn().send({ RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: A }]) } as any);
-    await cfn().send({ RequestType: 'Create', LogicalResourceId: 'Share', ResourceType: 'Custom::AmiLaunchPermissions', ResourceProperties: props([{ UserId: 'x' }]) } as any);
+    await cfn().send(createEvent(props([{ UserId: A }])));
+    await cfn().send(createEvent(props([{ UserId: 'x' }])));
     const logged = [...logSpy.mock.calls, ...errorSpy.mock.calls].map(c => String(c[0]));
     expect(logged.length).toBeGreaterThan(0);
     for (const line of logged) {

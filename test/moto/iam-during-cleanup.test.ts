@@ -8,6 +8,7 @@ import { CfnSimulator, DeclaredResource } from '../support/cfn-simulator';
 import { synthesize } from '../support/cloud-assembly';
 import { liveValue, livePermissions } from '../support/handler-environment';
 import { useHandlerEnvironment } from '../support/handler-environment-hooks';
+import { imagesGrantedBy, managedPolicies, policiesLeaving } from '../support/image-grants';
 import { createImage } from '../support/images';
 
 const env = useHandlerEnvironment();
@@ -34,26 +35,16 @@ function synth(images: Record<string, string>, options: { description?: boolean;
   return { resources, customResources: resolve(customResources) };
 }
 
-/** The AMIs that the given managed policies let the handler read and modify. */
-function granted(policies: any[]): Set<string> {
-  const text = JSON.stringify(policies.map(p => p.Properties.PolicyDocument));
-  return new Set([...text.matchAll(/::image\/(?:",")?(ami-[0-9a-f]+)/g)].map(m => m[1]));
-}
-
-function imagePolicies(resources: Record<string, any>): Record<string, any> {
-  return Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy'));
-}
-
 /** Deploys `next` over `current` as CloudFormation would, with IAM enforced per phase; the first FAILED answer, if any. */
 function update(cfn: CfnSimulator, current: Synthesized, next: Synthesized) {
-  const now = Object.values(imagePolicies(next.resources));
-  const leaving = Object.entries(imagePolicies(current.resources)).filter(([id]) => !(id in next.resources)).map(([, p]) => p);
-  env.peer.restrictImageAccess(granted(now));
-  return cfn.deploy(next.customResources, () => env.peer.restrictImageAccess(granted([...now, ...leaving])));
+  const now = Object.values(managedPolicies(next.resources));
+  const leaving = policiesLeaving(current.resources, next.resources);
+  env.peer.restrictImageAccess(imagesGrantedBy(now));
+  return cfn.deploy(next.customResources, () => env.peer.restrictImageAccess(imagesGrantedBy([...now, ...leaving])));
 }
 
 async function create(stack: Synthesized): Promise<CfnSimulator> {
-  env.peer.restrictImageAccess(granted(Object.values(imagePolicies(stack.resources))));
+  env.peer.restrictImageAccess(imagesGrantedBy(Object.values(managedPolicies(stack.resources))));
   const cfn = env.simulator();
   expect(await cfn.deploy(stack.customResources)).toBeUndefined();
   return cfn;
@@ -95,7 +86,7 @@ test('the limit: an imageId from a parameter keeps one policy, updated in place,
   const v1 = synth({ Share: a }, { parameter: a });
   const cfn = await create(v1);
   const v2 = synth({ Share: b }, { parameter: b });
-  expect(Object.keys(imagePolicies(v2.resources))).toEqual(Object.keys(imagePolicies(v1.resources)));
+  expect(Object.keys(managedPolicies(v2.resources))).toEqual(Object.keys(managedPolicies(v1.resources)));
 
   const failed = await update(cfn, v1, v2);
 

@@ -369,7 +369,7 @@ export class Ec2Peer {
     if (!this.imageAccess || !IMAGE_ATTRIBUTE_ACTIONS.includes(action) || this.imageAccess.has(params.ImageId ?? '')) {
       return undefined;
     }
-    return { kind: 'answer', name: 'iam', answer: ec2Error(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.') };
+    return { kind: 'answer', name: 'iam', answer: unauthorized() };
   }
 
   /**
@@ -397,7 +397,7 @@ export class Ec2Peer {
       return {
         kind: 'answer',
         name: 'denied',
-        answer: ec2Error(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.'),
+        answer: unauthorized(),
       };
     }
     // The rates are probabilities of disjoint outcomes, laid end to end on [0, 1).
@@ -1123,6 +1123,11 @@ function ec2Error(status: number, code: string, message: string): Answer {
       + `<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors>`
       + `<RequestID>${randomUUID()}</RequestID></Response>`,
   };
+}
+
+/** EC2's answer to a call the caller's IAM policies do not allow. */
+function unauthorized(): Answer {
+  return ec2Error(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.');
 }
 
 function imageNotFound(imageId: string): Answer {
