@@ -120,8 +120,9 @@ export class AmiSharingHandler extends Construct {
       code: lambda.Code.fromAsset(HANDLER_ASSET),
       handler: 'index.handler',
       // Pinned, not "latest": a lookup puts a region map in the template and could pick a runtime the bundle was not
-      // built for (esbuild targets node22).
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // built for (esbuild targets node24). Constructed by name because Runtime.NODEJS_24_X is newer than our
+      // aws-cdk-lib floor; the template is the same either way.
+      runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
       timeout: HANDLER_TIMEOUT,
       memorySize: 256,
       role: this.role,
