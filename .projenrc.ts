@@ -34,6 +34,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     '@aws-sdk/client-ec2@^3.1169.0',
+    '@aws-sdk/client-kms@^3.1164.0',
+    '@cloud-copilot/iam-simulate@^0.1.173',
     '@types/aws-lambda@^8.10.0',
     'aws-sdk-client-mock@^4.1.0',
     'aws-sdk-client-mock-jest@^4.1.0',

@@ -1,9 +1,11 @@
 import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AmiSharingHandler } from './ami-sharing-handler';
+import { shareEncryptionKeys } from './encryption-keys';
 import { LaunchPermission, LaunchPermissionMode } from './launch-permission';
 import { rejectAtSynth } from './synth-check';
-import { imageIdError, launchPermissionKey, launchPermissionListErrors } from './validation';
+import { encryptionErrors, imageIdError, launchPermissionKey, launchPermissionListErrors } from './validation';
 
 /**
  * Properties of `AmiLaunchPermissions`.
@@ -28,6 +30,38 @@ export interface AmiLaunchPermissionsProps {
    * @default LaunchPermissionMode.ADDITIVE
    */
   readonly mode?: LaunchPermissionMode;
+
+  /**
+   * The customer-managed KMS keys that encrypt the AMI's snapshots. Recipients can only launch an encrypted AMI if they
+   * may use every one of them. A key this app creates (`new kms.Key`) gets key-policy statements for exactly the
+   * declared principals (accounts; organizations through `aws:PrincipalOrgID`; OUs through `aws:PrincipalOrgPaths`;
+   * `kms:CreateGrant` only for AWS resources). An imported key (`Key.fromKeyArn`) gets KMS grants for the declared
+   * accounts, created and revoked by the handler; organizations and OUs cannot be granted an imported key.
+   *
+   * Before sharing, the handler reads the AMI's snapshots and fails if one is encrypted with the AWS-managed key
+   * aws/ebs, or with a customer-managed key not listed here (unless `keysSharedElsewhere`).
+   *
+   * @default - none: the AMI's snapshots must be unencrypted, or their keys shared elsewhere (`keysSharedElsewhere`)
+   */
+  readonly encryptionKeys?: kms.IKey[];
+
+  /**
+   * Also let the declared accounts copy the AMI (to another Region, or into their own account): the handler grants them
+   * `createVolumePermission` on the AMI's snapshots, and revokes it with the launch permissions. EC2 shares snapshots
+   * with accounts only, so this cannot be combined with organizations, OUs or public access.
+   *
+   * @default false
+   */
+  readonly allowCopy?: boolean;
+
+  /**
+   * The customer-managed keys that encrypt the AMI's snapshots and are not in `encryptionKeys` are shared with the
+   * recipients by other means (their key policies are managed elsewhere). The handler then does not fail for such a
+   * key; it still fails for the AWS-managed key aws/ebs, which no other account can ever use.
+   *
+   * @default false - a snapshot encrypted with a key not in `encryptionKeys` fails the deployment before any change
+   */
+  readonly keysSharedElsewhere?: boolean;
 }
 
 /**
@@ -52,6 +86,13 @@ export class AmiLaunchPermissions extends Construct {
     // which the handler catches.
     const listErrors = launchPermissionListErrors(
       'AmiLaunchPermissions.permissions', entries.map(e => Token.isUnresolved(Object.values(e)[0]) ? undefined : e));
+    const resolved = entries.map(e => Token.isUnresolved(Object.values(e)[0]) ? undefined : e);
+    const keyProperty = 'AmiLaunchPermissions.encryptionKeys';
+    const keys = shareEncryptionKeys(this, keyProperty, props.encryptionKeys ?? [], entries);
+    const allowCopy = props.allowCopy ?? false;
+    listErrors.push(...encryptionErrors(
+      { permissions: 'AmiLaunchPermissions.permissions', encryptionKeys: keyProperty, allowCopy: 'AmiLaunchPermissions.allowCopy' },
+      resolved, keys.map(k => Token.isUnresolved(k.KeyArn) ? undefined : k), allowCopy));
     if (listErrors.length > 0) {
       throw new Error(listErrors.join('\n'));
     }
@@ -65,8 +106,24 @@ export class AmiLaunchPermissions extends Construct {
       attribute: 'launchPermission',
       sole: mode === LaunchPermissionMode.EXCLUSIVE,
       principals: entries.filter(e => !Token.isUnresolved(Object.values(e)[0])).map(launchPermissionKey),
-      properties: { ImageId: props.imageId, Permissions: entries, Mode: mode },
+      // The encryption properties only appear when used, so templates of earlier versions stay unchanged.
+      properties: {
+        ImageId: props.imageId,
+        Permissions: entries,
+        Mode: mode,
+        ...(keys.length > 0 ? { EncryptionKeys: keys } : {}),
+        ...(allowCopy ? { AllowCopy: true } : {}),
+        ...(props.keysSharedElsewhere ? { KeysSharedElsewhere: true } : {}),
+      },
     });
+    this.resource.node.addDependency(handler._allowEncryptionChecks());
+    const granted = keys.filter(k => k.SharedBy === 'GRANTS').map(k => k.KeyArn);
+    if (granted.length > 0) {
+      this.resource.node.addDependency(handler._allowKeyGrants(granted));
+    }
+    if (allowCopy) {
+      this.resource.node.addDependency(handler._allowSnapshotSharing(entries.filter(e => e.UserId !== undefined).map(e => e.UserId!)));
+    }
     if (entries.some(e => e.Group !== undefined)) {
       this.resource.node.addDependency(handler._allowPublicSharingChecks());
     }

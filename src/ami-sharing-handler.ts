@@ -1,11 +1,12 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ImageClaim, ImageClaims } from './handler/claims';
+import { EncryptionAccess } from './handler/encryption-access';
 import { ImageAccessPolicies } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
 import { FUNCTION_ONLY_CLOUDFORMATION_INVOKES, LOG_GROUP_WITHOUT_KMS, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from './handler/nag-reasons';
@@ -84,6 +85,8 @@ export class AmiSharingHandler extends Construct {
   public readonly role: iam.IRole;
 
   private readonly imageAccess: ImageAccessPolicies;
+  private readonly encryptionAccess: EncryptionAccess;
+  private readonly logsPolicy: iam.ManagedPolicy;
   private readonly claims = new ImageClaims();
   private publicSharingChecks?: iam.ManagedPolicy;
 
@@ -106,14 +109,21 @@ export class AmiSharingHandler extends Construct {
       description: 'cdk-ami-sharing handler: reads and modifies attributes of the AMIs this stack declares',
     });
     const logsPolicy = new iam.ManagedPolicy(this, 'Logs', {
-      description: 'cdk-ami-sharing handler: write to its own log group',
+      // Unchanged for stacks that share no AMI, so their policy is not replaced by an upgrade.
+      description: Lazy.string({
+        produce: () => (this.encryptionAccess.checksAllowed
+          ? 'cdk-ami-sharing handler: write to its own log group; read AMIs\' snapshots and KMS key metadata before sharing'
+          : 'cdk-ami-sharing handler: write to its own log group'),
+      }),
       statements: [new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [logGroup.logGroupArn],
       })],
       roles: [this.role],
     });
+    this.logsPolicy = logsPolicy;
     this.imageAccess = new ImageAccessPolicies(this, this.role);
+    this.encryptionAccess = new EncryptionAccess(this, this.role);
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'cdk-ami-sharing: converges AMI launch permissions and attributes for CloudFormation',
@@ -171,5 +181,33 @@ export class AmiSharingHandler extends Construct {
       suppressNagFindings(this.publicSharingChecks.node.defaultChild as CfnResource, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
     }
     return this.publicSharingChecks;
+  }
+
+  /**
+   * Lets the handler read an AMI's block device mappings and snapshots before sharing it (and tell the AWS-managed
+   * key aws/ebs apart), so that it never reports a share recipients cannot launch. See src/handler/encryption-access.ts.
+   *
+   * @internal
+   */
+  public _allowEncryptionChecks(): iam.ManagedPolicy {
+    return this.encryptionAccess.allowChecks(this.logsPolicy);
+  }
+
+  /**
+   * Lets the handler create, list and revoke KMS grants on these imported keys.
+   *
+   * @internal
+   */
+  public _allowKeyGrants(keyArns: string[]): iam.ManagedPolicy {
+    return this.encryptionAccess.allowKeyGrants(keyArns);
+  }
+
+  /**
+   * Lets the handler give these accounts createVolumePermission on the account's snapshots (allowCopy).
+   *
+   * @internal
+   */
+  public _allowSnapshotSharing(accounts: string[]): iam.ManagedPolicy {
+    return this.encryptionAccess.allowSnapshotSharing(accounts);
   }
 }

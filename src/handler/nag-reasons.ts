@@ -32,3 +32,21 @@ export const READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: NagSuppression[] = [{
   reason: 'ec2:GetImageBlockPublicAccessState and ec2:DescribeImages are read-only and support no resource-level permissions '
     + '(Service Authorization Reference, Amazon EC2); granted only to stacks that declare LaunchPermission.publicAccess().',
 }];
+
+/** How cdk-nag names a resource ARN of the stack's account and Region (tokens as <AWS::...>). */
+export type ArnAsNagSees = (service: string, resource: string) => string;
+
+export const ENCRYPTION_CHECKS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = (arn: ArnAsNagSees): NagSuppression[] => [{
+  id: 'AwsSolutions-IAM5',
+  appliesTo: ['Resource::*', `Resource::${arn('kms', 'key/*')}`],
+  reason: 'ec2:DescribeImages and ec2:DescribeSnapshots are read-only and support no resource-level permissions (Service Authorization '
+    + 'Reference, Amazon EC2); the handler reads the AMI\'s snapshots and their KMS keys before sharing it. kms:DescribeKey is read-only '
+    + 'metadata of the keys of this account and Region, used to recognise the AWS-managed key aws/ebs, which cannot be shared.',
+}];
+
+export const SNAPSHOTS_OF_THE_ACCOUNT = (arn: ArnAsNagSees): NagSuppression[] => [{
+  id: 'AwsSolutions-IAM5',
+  appliesTo: [`Resource::${arn('ec2', 'snapshot/*')}`],
+  reason: 'The ids of an AMI\'s snapshots are only known at deploy time. ec2:ModifySnapshotAttribute may only add the accounts declared '
+    + 'with allowCopy (ec2:Add/userId) and never the all group (ec2:Add/group); granted only to stacks that use allowCopy.',
+}];

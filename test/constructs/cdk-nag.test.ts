@@ -2,6 +2,7 @@
 // remain unsuppressed, and every suppression the library adds sits on its own resources with a reason.
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
 
@@ -16,6 +17,12 @@ function everyConstruct(): Stack {
     imageId: 'ami-0fedcba9876543210',
     permissions: [LaunchPermission.organization('arn:aws:organizations::123456789012:organization/o-abcdefghij')],
     mode: LaunchPermissionMode.EXCLUSIVE,
+  });
+  new AmiLaunchPermissions(stack, 'Encrypted', {
+    imageId: 'ami-0aaaaaaaaaaaaaaaa',
+    permissions: [LaunchPermission.account('444455556666')],
+    encryptionKeys: [kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab')],
+    allowCopy: true,
   });
   new AmiImdsPolicy(stack, 'Imds', { imageId: 'ami-0123456789abcdef0' });
   new AmiDescription(stack, 'Desc', { imageId: 'ami-0123456789abcdef0', description: 'Golden image' });

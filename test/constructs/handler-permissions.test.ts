@@ -37,6 +37,13 @@ test('one role; image attributes of the declared images only; logs to its own lo
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^CdkAmiSharingHandlerLogGroup/), 'Arn'] },
     },
+    // Before sharing: the AMI's snapshots and whether their key is aws/ebs (src/handler/encryption-access.ts).
+    { Effect: 'Allow', Action: ['ec2:DescribeImages', 'ec2:DescribeSnapshots'], Resource: '*' },
+    {
+      Effect: 'Allow',
+      Action: 'kms:DescribeKey',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:123456789012:key/*']] },
+    },
     {
       Effect: 'Allow',
       Action: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'],
@@ -49,13 +56,16 @@ test('one role; image attributes of the declared images only; logs to its own lo
 test('the public-sharing checks (reads without resource-level permissions) are granted only when publicAccess() is declared', () => {
   const without = stack();
   new AmiLaunchPermissions(without, 'A', { imageId: 'ami-11111111', permissions: [LaunchPermission.account('111122223333')] });
-  expect(JSON.stringify(statements(Template.fromStack(without)))).not.toContain('DescribeImages"');
+  expect(JSON.stringify(statements(Template.fromStack(without)))).not.toContain('GetImageBlockPublicAccessState');
 
   const withPublic = stack();
   new AmiLaunchPermissions(withPublic, 'A', { imageId: 'ami-11111111', permissions: [LaunchPermission.publicAccess()] });
   new AmiLaunchPermissions(withPublic, 'B', { imageId: 'ami-22222222', permissions: [LaunchPermission.publicAccess()] });
   const star = statements(Template.fromStack(withPublic)).filter(st => st.Resource === '*');
-  expect(star).toEqual([{ Effect: 'Allow', Action: ['ec2:GetImageBlockPublicAccessState', 'ec2:DescribeImages'], Resource: '*' }]);
+  expect(star).toEqual([
+    { Effect: 'Allow', Action: ['ec2:DescribeImages', 'ec2:DescribeSnapshots'], Resource: '*' },
+    { Effect: 'Allow', Action: ['ec2:GetImageBlockPublicAccessState', 'ec2:DescribeImages'], Resource: '*' },
+  ]);
 });
 
 test('no mutating action on a wildcard resource, whatever the stack holds', () => {
