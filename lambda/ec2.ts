@@ -1,7 +1,6 @@
 // The thin layer between the handler's decisions and EC2: one function per call, no decisions of its own.
 import {
   DescribeImageAttributeCommand,
-  DescribeImagesCommand,
   EC2Client,
   GetImageBlockPublicAccessStateCommand,
   LaunchPermission,
@@ -62,12 +61,6 @@ export async function requireImdsV2(ec2: EC2Client, imageId: string): Promise<vo
 /** 'block-new-sharing' when block public access for AMIs is on in this account and Region, else 'unblocked'. */
 export async function imageBlockPublicAccessState(ec2: EC2Client): Promise<string | undefined> {
   return (await ec2.send(new GetImageBlockPublicAccessStateCommand({}))).ImageBlockPublicAccessState;
-}
-
-/** The AMI's product codes (a Marketplace AMI has one of type 'marketplace'). */
-export async function imageProductCodes(ec2: EC2Client, imageId: string): Promise<Array<{ id?: string; type?: string }>> {
-  const answer = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-  return (answer.Images?.[0]?.ProductCodes ?? []).map(c => ({ id: c.ProductCodeId, type: c.ProductCodeType }));
 }
 
 function toEntry(p: LaunchPermission): LaunchPermissionEntry {

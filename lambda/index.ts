@@ -8,11 +8,13 @@ import { handleDescription } from './description/resource';
 import { createEc2Client } from './ec2';
 import { DeclarationError, messageOf } from './errors';
 import { handleImdsPolicy } from './imds-policy/resource';
+import { createKmsClient } from './kms';
 import { handleLaunchPermissions } from './launch-permissions/resource';
 import { log } from './log';
 import { Outcome, ResourceHandler } from './resource';
 
 const ec2 = createEc2Client();
+const kms = createKmsClient();
 
 const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiLaunchPermissions': handleLaunchPermissions,
@@ -72,7 +74,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
       throw new DeclarationError([`RequestType: ${JSON.stringify(event.RequestType)} is not Create, Update or Delete`]);
     }
     const deadline = new Deadline(started + remaining - ANSWER_MARGIN_MS);
-    const outcome = await implementation(event, { ec2, deadline });
+    const outcome = await implementation(event, { ec2, kms, deadline });
     await answer({ Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, Data: outcome.data }, outcome.changes);
   } catch (error) {
     await answer({ Status: 'FAILED', PhysicalResourceId: fallbackId, Reason: messageOf(error) });

@@ -1,10 +1,12 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Deadline } from './deadline';
 
-/** What one request may use: the EC2 client and the time left before the handler must answer. */
+/** What one request may use: the EC2 and KMS clients and the time left before the handler must answer. */
 export interface RequestContext {
   readonly ec2: EC2Client;
+  readonly kms: KMSClient;
   readonly deadline: Deadline;
 }
 

@@ -1,13 +1,19 @@
 // What EC2 requires before an AMI is made public, checked before the handler's first write so that a refusal never
 // leaves a half-applied change (the removals of a plan are written before its additions).
 import { patiently } from '../converge';
-import { imageBlockPublicAccessState, imageProductCodes } from '../ec2';
+import { imageBlockPublicAccessState } from '../ec2';
 import { awsErrorCode, isAccessDenied, messageOf, messageWithAccessHint } from '../errors';
 import { RequestContext } from '../resource';
+import { describeImageStorage, ImageStorage } from '../snapshots';
 
 const PUBLIC = 'Group:all';
 
-export async function checkPublicSharingAllowed(context: RequestContext, imageId: string, adding: readonly string[]): Promise<void> {
+/**
+ * `storage` is the AMI as the pre-flight read it (DescribeImages); without it, this reads it (a public principal that
+ * only a later read asked for).
+ */
+export async function checkPublicSharingAllowed(
+  context: RequestContext, imageId: string, adding: readonly string[], storage?: ImageStorage): Promise<void> {
   if (!adding.includes(PUBLIC)) return;
 
   // Block public access for AMIs ("Understand block public access for AMIs", EC2 user guide): on by default for new
@@ -20,11 +26,23 @@ export async function checkPublicSharingAllowed(context: RequestContext, imageId
   }
 
   // "Images with an AWS Marketplace product code cannot be made public" (ModifyImageAttribute API reference).
-  const codes = await check(context, `DescribeImages ${imageId}`, () => imageProductCodes(context.ec2, imageId));
-  const marketplace = codes.filter(c => c.type === 'marketplace');
+  const image = storage ?? await check(context, `DescribeImages ${imageId}`, () => describeImageStorage(context.ec2, imageId));
+  const marketplace = image.productCodes.filter(c => c.type === 'marketplace');
   if (marketplace.length > 0) {
     throw new Error(`Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: it carries the AWS Marketplace product `
       + `code ${marketplace.map(c => c.id).join(', ')}, and EC2 never makes such AMIs public. Share it with accounts or organizations instead.`);
+  }
+
+  // EC2 refuses to make public an AMI with encrypted snapshots (EC2 user guide, "Share an AMI publicly") or with a
+  // watermark attached (EC2 user guide, AMI watermarks).
+  const encrypted = image.snapshots.filter(s => s.encrypted).map(s => s.snapshotId);
+  if (encrypted.length > 0) {
+    throw new Error(`Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: its snapshots ${encrypted.join(', ')} are encrypted, `
+      + 'and EC2 never makes an AMI with encrypted snapshots public. Share it with accounts, organizations or OUs instead.');
+  }
+  if (image.watermarks.length > 0) {
+    throw new Error(`Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: it carries the watermark `
+      + `${image.watermarks.join(', ')}, and EC2 never makes a watermarked AMI public. Share it with accounts or organizations instead.`);
   }
 }
 

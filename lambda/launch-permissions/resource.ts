@@ -11,6 +11,10 @@ import { undoingOnFailure, UndoLog } from '../undo';
 import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten } from './plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
 import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
+import { checkEncryption, readImage, readSnapshotKeys } from '../encryption/preflight';
+import { convergeEncryption, managesEncryption, revokeEncryption } from '../encryption/share';
+
+const PUBLIC = 'Group:all';
 
 /** Keyed on the image: a new imageId means a new physical resource, and CloudFormation then deletes the old one. */
 export function launchPermissionsPhysicalId(imageId: string): string {
@@ -23,15 +27,32 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   }
   const desired = parseLaunchPermissionsProperties(event.ResourceProperties);
   const sameImage = event.RequestType === 'Update' && event.OldResourceProperties?.ImageId === desired.imageId;
-  const previous = sameImage ? previousDeclaration(event.OldResourceProperties) : undefined;
+  const previousDeclared = sameImage ? previousDeclaration(event.OldResourceProperties) : undefined;
+  const previous = previousDeclared?.permissions;
 
   // A Create that fails is cleaned up by CloudFormation's rollback Delete; an Update that fails on another AMI is not.
   const replacing = event.RequestType === 'Update' && !sameImage;
   const changes = await undoingOnFailure(replacing, desired.imageId, async undo => {
     const live = await readWaitingForImageAndAccess(context, desired.imageId, 'launchPermission',
       () => describeLaunchPermissions(context.ec2, desired.imageId));
-    return converge(context, desired.imageId, live,
-      current => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode }), undo);
+    const planFor = (current: Set<string>) => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode });
+    const first = planFor(live);
+    let publicChecked = false;
+    let encryption = { writes: 0, added: 0, removed: 0 };
+    // Everything that could refuse the share is checked before the first write, so a refusal leaves nothing half done.
+    if (first.add.length > 0 || managesEncryption(desired, previousDeclared)) {
+      const storage = await readImage(context, desired.imageId);
+      if (first.add.includes(PUBLIC)) {
+        await checkPublicSharingAllowed(context, desired.imageId, first.add, storage);
+        publicChecked = true;
+      }
+      if ([...desired.permissions].some(p => p !== PUBLIC)) {
+        await checkEncryption(context, desired.imageId, await readSnapshotKeys(context, desired.imageId, storage), desired);
+      }
+      encryption = await convergeEncryption(context, desired, previousDeclared, storage, undo);
+    }
+    const launch = await converge(context, desired.imageId, live, planFor, undo, publicChecked);
+    return { writes: launch.writes + encryption.writes, added: launch.added + encryption.added, removed: launch.removed + encryption.removed };
   });
   return {
     physicalResourceId: sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId),
@@ -57,13 +78,18 @@ async function deleteLaunchPermissions(
   }
   try {
     const live = await describeLaunchPermissions(context.ec2, declared.imageId);
-    const changes = await converge(context, declared.imageId, live, current => planDelete(declared.permissions, current));
+    const launch = await converge(context, declared.imageId, live, current => planDelete(declared.permissions, current));
+    // Launch permissions first: recipients stop seeing the AMI before they lose the means to launch it.
+    const encryption = managesEncryption(declared)
+      ? await revokeEncryption(context, declared, declared.allowCopy ? await readImage(context, declared.imageId) : undefined)
+      : { writes: 0, added: 0, removed: 0 };
+    const changes = { writes: launch.writes + encryption.writes, added: launch.added, removed: launch.removed + encryption.removed };
     return { ...unchanged, data: { ImageId: declared.imageId }, changes };
   } catch (error) {
-    // A deregistered AMI has no launch permissions left to revoke.
+    // A deregistered AMI has no launch permissions left to revoke; grants live on the keys and are still revoked.
     if (isImageGone(error)) {
-      log('INFO', 'image no longer exists: nothing to revoke', { imageId: declared.imageId });
-      return unchanged;
+      log('INFO', 'image no longer exists: nothing to revoke on it', { imageId: declared.imageId });
+      return managesEncryption(declared) ? { ...unchanged, changes: await revokeEncryption(context, declared, undefined) } : unchanged;
     }
     if (isAccessDenied(error)) {
       throw new Error(accessLostOnDelete(error, declared.imageId, `revoke the launch permissions this resource declared (${declared.permissions.size})`));
@@ -72,10 +98,10 @@ async function deleteLaunchPermissions(
   }
 }
 
-/** The previous declaration's principals, or undefined if it cannot be read (then nothing is revoked as "dropped"). */
-function previousDeclaration(properties: Record<string, unknown> | undefined): ReadonlySet<string> | undefined {
+/** The previous declaration, or undefined if it cannot be read (then nothing is revoked as "dropped"). */
+function previousDeclaration(properties: Record<string, unknown> | undefined): LaunchPermissionsDeclaration | undefined {
   try {
-    return parseLaunchPermissionsProperties(properties).permissions;
+    return parseLaunchPermissionsProperties(properties);
   } catch {
     return undefined;
   }
@@ -88,7 +114,8 @@ function previousDeclaration(properties: Record<string, unknown> | undefined): R
  * budget runs out first, this throws saying what is still different.
  */
 async function converge(
-  context: RequestContext, imageId: string, firstRead: Set<string>, planFor: (live: Set<string>) => Plan, undo = new UndoLog()) {
+  context: RequestContext, imageId: string, firstRead: Set<string>, planFor: (live: Set<string>) => Plan, undo = new UndoLog(),
+  publicChecked = false) {
   const written: Plan = { remove: [], add: [] };
   let writes = 0;
   let waits = 0;
@@ -106,7 +133,7 @@ async function converge(
     const todo = unwritten(plan, written);
     if (!isEmpty(todo)) {
       // Public sharing is refused before anything is written, so a refusal never leaves half a change behind.
-      await checkPublicSharingAllowed(context, imageId, todo.add);
+      if (!publicChecked) await checkPublicSharingAllowed(context, imageId, todo.add);
       writes += await apply(context, imageId, todo, undo);
       written.remove.push(...todo.remove);
       written.add.push(...todo.add);
