@@ -6,6 +6,7 @@
 //
 // Messages are written out here, not taken from src/validation.ts, so a change of wording shows up as a test failure.
 import { Stack } from 'aws-cdk-lib';
+import { ENCRYPTION } from './bad-inputs-encryption';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
 
 export const LAUNCH_PERMISSIONS = 'Custom::AmiLaunchPermissions';
@@ -520,4 +521,4 @@ const REQUESTS: BadInput[] = [
   },
 ];
 
-export const BAD_INPUTS: readonly BadInput[] = [...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...REQUESTS];
+export const BAD_INPUTS: readonly BadInput[] = [...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...REQUESTS, ...ENCRYPTION];
