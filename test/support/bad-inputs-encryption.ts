@@ -51,7 +51,11 @@ const importedWithOrg = (where: string, shown: string, statement: object) => `${
 const statements = (kind: string, condition: object) => [
   { Sid: `CdkAmiSharingUse${kind}`, Effect: 'Allow', Principal: { AWS: '*' }, Action: USE, Resource: '*', Condition: condition },
   {
-    Sid: `CdkAmiSharingGrant${kind}`, Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*',
+    Sid: `CdkAmiSharingGrant${kind}`,
+    Effect: 'Allow',
+    Principal: { AWS: '*' },
+    Action: 'kms:CreateGrant',
+    Resource: '*',
     Condition: { ...condition, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
   },
 ];

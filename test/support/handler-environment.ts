@@ -42,6 +42,8 @@ export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
   const peer = await Ec2Peer.start();
   // The handler's own client reads these, exactly as it would read Lambda's environment.
   process.env.AWS_ENDPOINT_URL_EC2 = peer.endpoint;
+  // KMS through the peer as well: recorded with the EC2 requests, and never a real endpoint.
+  process.env.AWS_ENDPOINT_URL_KMS = peer.endpoint;
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'AKIATESTTESTTESTTEST';
   process.env.AWS_SECRET_ACCESS_KEY = 'test-secret-not-real';

@@ -22,8 +22,8 @@ export interface LogEntry {
   injected?: string;
 }
 
-/** Actions that change state, for `writes()`. */
-const WRITE_ACTION = /^(Modify|Reset|Enable|Disable|Cancel)/;
+/** Actions that change state, for `writes()`: EC2's, and KMS's grant writes (the handler reaches KMS through the peer). */
+const WRITE_ACTION = /^(Modify|Reset|Enable|Disable|Cancel|CreateGrant$|RevokeGrant$|RetireGrant$)/;
 
 export class RequestLog {
   /** Every request, in order of arrival; entries are filled in while they are handled. */
@@ -40,7 +40,7 @@ export class RequestLog {
     this.entries.length = 0;
   }
 
-  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*). */
+  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Create/Revoke/RetireGrant). */
   public writes(): RecordedRequest[] {
     return this.entries.filter((r) => WRITE_ACTION.test(r.action));
   }

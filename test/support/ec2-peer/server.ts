@@ -2,6 +2,7 @@
 // reads -> emulate or forward -> record), and the settings tests use.
 import * as http from 'http';
 import { Dispatcher } from './dispatch';
+import { EncryptedImages, kmsOperation, kmsParams } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
 import { ImageAccess } from './iam';
 import { ImageAttributes } from './image-attributes';
@@ -69,6 +70,8 @@ export class Ec2Peer {
   private readonly imageAccess = new ImageAccess();
   private readonly faults = new FaultInjector();
   private readonly staleReads: StaleReads;
+  /** Encrypted AMIs and KMS (encrypted-images.ts). The handler's KMS requests come through the proxy too. */
+  public readonly encryption: EncryptedImages;
   /** What may answer a request before it is dispatched, in order: permissions first, then injected faults. */
   private readonly stages: RequestStage[];
 
@@ -80,7 +83,8 @@ export class Ec2Peer {
     this.attributes = new ImageAttributes(backend);
     this.sharing = new PublicSharing(backend);
     const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, (imageId) => this.staleReads.forgetImage(imageId));
-    this.staleReads = new StaleReads(this.faults, (call) => dispatcher.dispatch(call),
+    this.encryption = new EncryptedImages(moto);
+    this.staleReads = new StaleReads(this.faults, (call) => this.encryption.handle(call, (c) => dispatcher.dispatch(c)),
       (imageId, attribute, authorization) => dispatcher.describeImageAttribute(imageId, attribute, authorization, undefined));
     this.stages = [this.imageAccess, this.faults];
     const address = server.address();
@@ -126,6 +130,7 @@ export class Ec2Peer {
     }
     this.attributes.clear();
     this.sharing.clear();
+    this.encryption.clear();
     this.imageAccess.allowed = undefined;
     this.clearFaults();
     this.clearLog();
@@ -178,8 +183,9 @@ export class Ec2Peer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const params = parseParams(req.url ?? '/', body);
-    const action = params.Action ?? `${req.method} ${(req.url ?? '/').split('?')[0]}`;
+    const kms = kmsOperation(firstHeader(req.headers['x-amz-target']));
+    const params = kms ? kmsParams(body) : parseParams(req.url ?? '/', body);
+    const action = kms ?? params.Action ?? `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     const log = this.log.start(action, withoutAuth(params));
     const call: Call = {
       action,
