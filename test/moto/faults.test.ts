@@ -260,17 +260,18 @@ describe('transient EC2 failures are retried by the SDK, and the handler still c
     expect(answerWrites().at(-1)).toBe(1);
     expect(env.peer.requests.map(r => [r.action, r.status, r.injected])).toEqual([
       ['DescribeImageAttribute', 200, undefined],
+      ['DescribeImages', 200, undefined], // the check before sharing (encrypted snapshots)
       ['ModifyImageAttribute', 400, 'throttle'],
       ['ModifyImageAttribute', 200, undefined],
       ['DescribeImageAttribute', 200, undefined],
     ]);
-    const [, throttled, applied] = env.peer.requests;
+    const [, , throttled, applied] = env.peer.requests;
     expect(throttled.errorCode).toBe('RequestLimitExceeded');
     expect(applied.params).toEqual(throttled.params);
     expect(applied.params).toMatchObject({ 'ImageId': image, 'LaunchPermission.Add.1.UserId': ACCOUNT });
     // The second attempt is the SDK's: the same invocation id, attempt 2 of at most 8.
-    expect(wire.map(w => w.attempt)).toEqual([1, 1, 2, 1]);
-    expect(wire[2]).toMatchObject({ invocationId: wire[1].invocationId, attempt: 2, maxAttempts: 8 });
+    expect(wire.map(w => w.attempt)).toEqual([1, 1, 1, 2, 1]);
+    expect(wire[3]).toMatchObject({ invocationId: wire[2].invocationId, attempt: 2, maxAttempts: 8 });
     expect(loggedWrites()).toBe(1);
     expect(await live(image)).toEqual([`UserId:${ACCOUNT}`]);
   });

@@ -33,7 +33,8 @@ test('Create, Update (add / remove / mode switch), image change, Delete, Delete 
   expect(await cfn.deploy(launchPermissionsStack({
     Share: { imageId: image, permissions: [LaunchPermission.account(ACCOUNT), LaunchPermission.organization(ORG)] },
   }))).toBeUndefined();
-  expect(callsSinceLastStep()).toEqual({ DescribeImageAttribute: 2, ModifyImageAttribute: 1 });
+  // DescribeImages: the check before sharing that the AMI's snapshots are not encrypted with a key recipients lack.
+  expect(callsSinceLastStep()).toEqual({ DescribeImageAttribute: 2, DescribeImages: 1, ModifyImageAttribute: 1 });
   expect(await livePermissions(env.ec2, image)).toEqual([`OrganizationArn:${ORG}`, `UserId:${ACCOUNT}`]);
 
   // Someone else shares the AMI with another account: ADDITIVE must leave it alone.
@@ -44,7 +45,7 @@ test('Create, Update (add / remove / mode switch), image change, Delete, Delete 
   expect(await cfn.deploy(launchPermissionsStack({
     Share: { imageId: image, permissions: [LaunchPermission.account(ACCOUNT), LaunchPermission.organizationalUnit(OU)] },
   }))).toBeUndefined();
-  expect(callsSinceLastStep()).toEqual({ DescribeImageAttribute: 2, ModifyImageAttribute: 2 });
+  expect(callsSinceLastStep()).toEqual({ DescribeImageAttribute: 2, DescribeImages: 1, ModifyImageAttribute: 2 });
   expect(await livePermissions(env.ec2, image)).toEqual([`OrganizationalUnitArn:${OU}`, `UserId:${ACCOUNT}`, `UserId:${OUTSIDER}`]);
 
   // Update with nothing changed on the AMI's side (same principals, re-deployed): one read, no write.
@@ -75,7 +76,7 @@ test('Create, Update (add / remove / mode switch), image change, Delete, Delete 
   expect(await cfn.deploy(launchPermissionsStack({
     Share: { imageId: newImage, permissions: accountAndOu(), mode: LaunchPermissionMode.EXCLUSIVE },
   }))).toBeUndefined();
-  expect(callsSinceLastStep()).toEqual({ DescribeImageAttribute: 4, ModifyImageAttribute: 2 });
+  expect(callsSinceLastStep()).toEqual({ DescribeImageAttribute: 4, DescribeImages: 1, ModifyImageAttribute: 2 });
   expect(cfn.physicalIdOf(share)).toBe(`${newImage}/launchPermission`);
   expect(oldPhysicalId).toBe(`${image}/launchPermission`);
   expect(cfn.answers.slice(-2).map(a => [a.requestType, a.Status, a.PhysicalResourceId])).toEqual([
