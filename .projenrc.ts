@@ -40,6 +40,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@0.28.2',
     'fast-check@^4.3.0',
     'cdk-nag@2.36.8',
+    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
 
   jestOptions: {

@@ -1,6 +1,6 @@
 // The handler against moto with IAM enforced the way the stack's own policies would enforce it, through a stack update
-// as CloudFormation runs it: in the update phase the role has the new template's image policies; in the cleanup phase
-// also the policies that left the template (CloudFormation deletes them after the custom resources that depended on
+// as CloudFormation runs it, evaluated by the EC2 peer's IAM policy evaluator: in the update phase the role has the new
+// template's policies; in the cleanup phase also the policies that left the template (CloudFormation deletes them after the custom resources that depended on
 // them). The template-level version of this, with many more shapes, is test/constructs/access-during-cleanup.test.ts.
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { AmiDescription, AmiLaunchPermissions, LaunchPermission } from '../../src';
@@ -8,8 +8,9 @@ import { CfnSimulator, DeclaredResource } from '../support/cfn-simulator';
 import { synthesize } from '../support/cloud-assembly';
 import { liveValue, livePermissions } from '../support/handler-environment';
 import { useHandlerEnvironment } from '../support/handler-environment-hooks';
-import { imagesGrantedBy, managedPolicies, policiesLeaving } from '../support/image-grants';
+import { managedPolicies, policiesLeaving } from '../support/image-grants';
 import { createImage } from '../support/images';
+import { onlyRole, PSEUDO_PARAMETERS, resolveIntrinsics, rolePolicies } from '../support/role-policies';
 
 const env = useHandlerEnvironment();
 const ACCOUNT = '111122223333';
@@ -30,21 +31,24 @@ function synth(images: Record<string, string>, options: { description?: boolean;
   }
   const { template, customResources } = synthesize(app, stack);
   // CloudFormation resolves the parameter before the handler sees the properties and before IAM sees the policy.
-  const resolve = (value: unknown) => JSON.parse(JSON.stringify(value).replace(/\{"Ref":"ImageId"\}/g, JSON.stringify(options.parameter ?? '')));
-  const resources = resolve(template.Resources);
-  return { resources, customResources: resolve(customResources) };
+  const refs = { ...PSEUDO_PARAMETERS, ...(options.parameter ? { ImageId: options.parameter } : {}) };
+  const resources = resolveIntrinsics(template.Resources, { refs });
+  return { resources, customResources: resolveIntrinsics(customResources, { refs }) };
+}
+
+/** The handler role's identity policies in `resources`, enforced by the peer's IAM evaluator. */
+function enforce(resources: Record<string, any>) {
+  env.peer.enforceIdentityPolicies(rolePolicies(resources, onlyRole(resources)));
 }
 
 /** Deploys `next` over `current` as CloudFormation would, with IAM enforced per phase; the first FAILED answer, if any. */
 function update(cfn: CfnSimulator, current: Synthesized, next: Synthesized) {
-  const now = Object.values(managedPolicies(next.resources));
-  const leaving = policiesLeaving(current.resources, next.resources);
-  env.peer.restrictImageAccess(imagesGrantedBy(now));
-  return cfn.deploy(next.customResources, () => env.peer.restrictImageAccess(imagesGrantedBy([...now, ...leaving])));
+  enforce(next.resources);
+  return cfn.deploy(next.customResources, () => enforce({ ...policiesLeaving(current.resources, next.resources), ...next.resources }));
 }
 
 async function create(stack: Synthesized): Promise<CfnSimulator> {
-  env.peer.restrictImageAccess(imagesGrantedBy(Object.values(managedPolicies(stack.resources))));
+  enforce(stack.resources);
   const cfn = env.simulator();
   expect(await cfn.deploy(stack.customResources)).toBeUndefined();
   return cfn;
@@ -52,7 +56,7 @@ async function create(stack: Synthesized): Promise<CfnSimulator> {
 
 /** Reads state with IAM out of the way. */
 async function inspect<T>(read: () => Promise<T>): Promise<T> {
-  env.peer.restrictImageAccess(undefined);
+  env.peer.enforceIdentityPolicies(undefined);
   return read();
 }
 
