@@ -1,6 +1,6 @@
 // Which AMIs the handler's role may modify, read from a synthesised template's customer-managed policies: for the
-// template-level tests of CloudFormation's update and cleanup phases. Tests against moto enforce the policies
-// themselves instead (role-policies.ts and Ec2Peer.enforceIdentityPolicies).
+// template-level tests of CloudFormation's update and cleanup phases. Tests against moto deploy through the
+// CloudFormation emulation and enforce the policies themselves instead (cloudformation/, Ec2Peer.enforceIdentityPolicies).
 
 /** The template's customer-managed policies, by logical id. */
 export function managedPolicies(resources: Record<string, any>): Record<string, any> {
@@ -12,12 +12,4 @@ export function imagesGrantedBy(policies: any[]): Set<string> {
   const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement)
     .filter((s: any) => [s.Action].flat().includes('ec2:ModifyImageAttribute'));
   return new Set([...JSON.stringify(statements).matchAll(/::image\/(?:",")?(ami-[0-9a-f]+)/g)].map(m => m[1]));
-}
-
-/**
- * The managed policies of `before` that `after` no longer has, by logical id: CloudFormation deletes them in the
- * cleanup phase, so until then they stay attached.
- */
-export function policiesLeaving(before: Record<string, any>, after: Record<string, any>): Record<string, any> {
-  return Object.fromEntries(Object.entries(managedPolicies(before)).filter(([id]) => !(id in after)));
 }
