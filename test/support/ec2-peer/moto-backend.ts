@@ -3,7 +3,7 @@
 import * as http from 'http';
 import { MotoProcess } from './moto-process';
 import { Answer, Call, formBody, IMAGE_ID, imageNotFound, malformedImageId, reissueError } from './protocol';
-import { topLevelItemTexts } from './xml';
+import { mapTopLevelItems, tagText, topLevelItemTexts } from './xml';
 
 /** Hop-by-hop and framing headers that must not be copied onto the forwarded request. */
 const NOT_FORWARDED = ['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'expect'];
@@ -60,5 +60,22 @@ export class MotoBackend {
       throw new Error(`moto DescribeImages answered ${answer.status}: ${answer.body}`);
     }
     return topLevelItemTexts(answer.body, 'imagesSet', 'imageId');
+  }
+
+  /** The live tags of an image, snapshot or other EC2 resource, by key. */
+  public async resourceTags(resourceId: string, authorization: string): Promise<Record<string, string>> {
+    const answer = await this.ec2({ 'Action': 'DescribeTags', 'Filter.1.Name': 'resource-id', 'Filter.1.Value.1': resourceId }, authorization);
+    if (answer.status !== 200) {
+      throw new Error(`moto DescribeTags answered ${answer.status}: ${answer.body}`);
+    }
+    const tags: Record<string, string> = {};
+    mapTopLevelItems(answer.body, 'tagSet', (item) => {
+      const key = tagText(item, 'key');
+      if (key !== undefined) {
+        tags[key] = tagText(item, 'value') ?? '';
+      }
+      return item;
+    });
+    return tags;
   }
 }

@@ -1,4 +1,5 @@
 // What the peer saw: every request in order of arrival, with its answer and any fault the peer injected.
+import type { IamVerdict } from './iam';
 
 export interface RecordedRequest {
   /** e.g. 'ModifyImageAttribute'; for a request without an Action parameter, 'METHOD /path'. */
@@ -11,6 +12,11 @@ export interface RecordedRequest {
   readonly errorCode?: string;
   /** Which fault was injected, if any: 'throttle', 'server-error', 'drop', 'latency', 'stale-read', 'denied' or 'iam'. */
   readonly injected?: string;
+  /**
+   * While identity policies are enforced: the evaluator's verdict for each resource the request acts on (one entry,
+   * on '*', for actions without resource-level permissions). A request refused by IAM has injected 'iam'.
+   */
+  readonly iam?: readonly IamVerdict[];
 }
 
 /** The mutable form of RecordedRequest: filled in as the request is handled. */
@@ -20,6 +26,7 @@ export interface LogEntry {
   status: number;
   errorCode?: string;
   injected?: string;
+  iam?: IamVerdict[];
 }
 
 /** Actions that change state, for `writes()`: EC2's, and KMS's grant writes (the handler reaches KMS through the peer). */
@@ -43,6 +50,11 @@ export class RequestLog {
   /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Create/Revoke/RetireGrant). */
   public writes(): RecordedRequest[] {
     return this.entries.filter((r) => WRITE_ACTION.test(r.action));
+  }
+
+  /** The IAM verdicts of the logged requests, in order. */
+  public iamVerdicts(): IamVerdict[] {
+    return this.entries.flatMap((r) => r.iam ?? []);
   }
 
   public countByAction(): Record<string, number> {

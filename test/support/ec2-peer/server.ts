@@ -4,7 +4,7 @@ import * as http from 'http';
 import { Dispatcher } from './dispatch';
 import { EncryptedImages, kmsOperation, kmsParams } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
-import { ImageAccess } from './iam';
+import { IamVerdict, IdentityPolicy, IdentityPolicyEnforcement } from './iam';
 import { ImageAttributes } from './image-attributes';
 import { MotoBackend } from './moto-backend';
 import { MotoProcess } from './moto-process';
@@ -67,7 +67,7 @@ export class Ec2Peer {
   private readonly server: http.Server;
   private readonly attributes: ImageAttributes;
   private readonly sharing: PublicSharing;
-  private readonly imageAccess = new ImageAccess();
+  private readonly iam: IdentityPolicyEnforcement;
   private readonly faults = new FaultInjector();
   private readonly staleReads: StaleReads;
   /** Encrypted AMIs and KMS (encrypted-images.ts). The handler's KMS requests come through the proxy too. */
@@ -80,13 +80,14 @@ export class Ec2Peer {
     this.server = server;
     this.requests = this.log.entries;
     const backend = new MotoBackend(moto);
+    this.iam = new IdentityPolicyEnforcement(backend);
     this.attributes = new ImageAttributes(backend);
     this.sharing = new PublicSharing(backend);
     const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, (imageId) => this.staleReads.forgetImage(imageId));
     this.encryption = new EncryptedImages(moto);
     this.staleReads = new StaleReads(this.faults, (call) => this.encryption.handle(call, (c) => dispatcher.dispatch(c)),
       (imageId, attribute, authorization) => dispatcher.describeImageAttribute(imageId, attribute, authorization, undefined));
-    this.stages = [this.imageAccess, this.faults];
+    this.stages = [this.iam, this.faults];
     const address = server.address();
     if (address === null || typeof address === 'string') {
       throw new Error(`unexpected proxy address: ${String(address)}`);
@@ -131,18 +132,29 @@ export class Ec2Peer {
     this.attributes.clear();
     this.sharing.clear();
     this.encryption.clear();
-    this.imageAccess.allowed = undefined;
+    this.iam.enforce(undefined);
     this.clearFaults();
     this.clearLog();
   }
 
   /**
-   * EMULATES the caller's IAM identity policy with resource-level permissions on image ARNs (Service Authorization
-   * Reference, Amazon EC2: DescribeImageAttribute and ModifyImageAttribute on `image`): with a set, those two actions
-   * on any other AMI answer UnauthorizedOperation (403). Undefined (the default) allows everything, as moto does.
+   * Enforces IAM identity policies on every request the proxy receives, evaluated by @cloud-copilot/iam-simulate for
+   * the principal HANDLER_PRINCIPAL of account PEER_ACCOUNT (moto's): each EC2 action is asked as `ec2:<Action>` on
+   * the ARN of the image or snapshot it acts on ('*' for actions without resource-level permissions), with the
+   * context keys EC2 supplies (the resource's live tags from moto, ec2:Attribute, ec2:ImageID, aws:RequestedRegion ...;
+   * see iam-requests.ts). A request not 'Allowed' is answered UnauthorizedOperation (403) and never reaches moto.
+   *
+   * The peer cannot tell the handler's requests from a test's own (both sign with the same test credentials), so
+   * while policies are set they apply to every request through `endpoint`: set up before, and read state after
+   * calling `enforceIdentityPolicies(undefined)` (the default, and what reset() restores), or through motoEndpoint.
    */
-  public restrictImageAccess(allowed: ReadonlySet<string> | undefined): void {
-    this.imageAccess.allowed = allowed;
+  public enforceIdentityPolicies(policies: ReadonlyArray<IdentityPolicy> | undefined): void {
+    this.iam.enforce(policies);
+  }
+
+  /** The IAM verdicts of the requests in the log (since the last clearLog/reset), in order of arrival. */
+  public iamVerdicts(): IamVerdict[] {
+    return this.log.iamVerdicts();
   }
 
   /** Stops the proxy and kills moto. Safe to call twice. */
