@@ -96,22 +96,23 @@ export class EncryptionAccess {
   public allowSnapshotSharing(accounts: string[]): iam.ManagedPolicy {
     if (!this.snapshots) {
       const stack = Stack.of(this.scope);
-      const snapshotArns = stack.formatArn({ service: 'ec2', resource: 'snapshot', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+      // Snapshot ARNs carry no account (Service Authorization Reference, Amazon EC2: arn:...:ec2:<region>::snapshot/<id>).
+      const snapshotArns = stack.formatArn({ service: 'ec2', account: '', resource: 'snapshot', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
       const declared = new Set<string>();
+      const modify = (conditions: Record<string, unknown>) => new iam.PolicyStatement({
+        actions: ['ec2:ModifySnapshotAttribute'], resources: [snapshotArns], conditions,
+      });
       const policy = new iam.ManagedPolicy(this.scope, 'SnapshotSharing', {
         description: 'cdk-ami-sharing handler: let the accounts declared with allowCopy create volumes from the shared AMIs\' snapshots',
         statements: [
           new iam.PolicyStatement({ actions: ['ec2:DescribeSnapshotAttribute'], resources: [snapshotArns] }),
-          // Removing an account only narrows access (and EXCLUSIVE revokes accounts nobody declared), so removals are not
-          // limited; additions are limited to the declared accounts, and the `all` group (public) is never allowed.
-          new iam.PolicyStatement({
-            actions: ['ec2:ModifySnapshotAttribute'],
-            resources: [snapshotArns],
-            conditions: {
-              'ForAllValues:StringEquals': { 'ec2:Add/userId': Lazy.list({ produce: () => [...declared].sort() }) },
-              'Null': { 'ec2:Add/group': 'true' },
-            },
+          // Additions: only the declared accounts (ec2:Add/userId), never the `all` group (public).
+          modify({
+            StringEquals: { 'ec2:Add/userId': Lazy.list({ produce: () => [...declared].sort() }) },
+            Null: { 'ec2:Add/group': 'true' },
           }),
+          // Removals only narrow access (and EXCLUSIVE revokes accounts nobody declared), so any account may be removed.
+          modify({ Null: { 'ec2:Add/userId': 'true', 'ec2:Add/group': 'true' } }),
         ],
         roles: [this.role],
       });

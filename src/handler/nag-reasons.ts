@@ -46,7 +46,7 @@ export const ENCRYPTION_CHECKS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = (arn: ArnAsN
 
 export const SNAPSHOTS_OF_THE_ACCOUNT = (arn: ArnAsNagSees): NagSuppression[] => [{
   id: 'AwsSolutions-IAM5',
-  appliesTo: [`Resource::${arn('ec2', 'snapshot/*')}`],
+  appliesTo: [`Resource::${arn('ec2', 'snapshot/*').replace(/:[^:]*:snapshot/, '::snapshot')}`],
   reason: 'The ids of an AMI\'s snapshots are only known at deploy time. ec2:ModifySnapshotAttribute may only add the accounts declared '
     + 'with allowCopy (ec2:Add/userId) and never the all group (ec2:Add/group); granted only to stacks that use allowCopy.',
 }];

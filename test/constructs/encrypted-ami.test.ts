@@ -120,8 +120,13 @@ describe('allowCopy', () => {
           { Action: 'ec2:DescribeSnapshotAttribute', Resource: Match.anyValue() },
           {
             Action: 'ec2:ModifySnapshotAttribute',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1:123456789012:snapshot/*']] },
-            Condition: { 'ForAllValues:StringEquals': { 'ec2:Add/userId': [ACCOUNT] }, 'Null': { 'ec2:Add/group': 'true' } },
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1::snapshot/*']] },
+            Condition: { StringEquals: { 'ec2:Add/userId': [ACCOUNT] }, Null: { 'ec2:Add/group': 'true' } },
+          },
+          {
+            Action: 'ec2:ModifySnapshotAttribute',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:us-east-1::snapshot/*']] },
+            Condition: { Null: { 'ec2:Add/userId': 'true', 'ec2:Add/group': 'true' } },
           },
         ],
       },
@@ -144,10 +149,10 @@ test('every stack that shares an AMI may read its snapshots and tell aws/ebs apa
   const template = Template.fromStack(s);
   template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
     PolicyDocument: {
-      Statement: [
+      Statement: Match.arrayWith([
         { Action: ['ec2:DescribeImages', 'ec2:DescribeSnapshots'], Effect: 'Allow', Resource: '*' },
         { Action: 'kms:DescribeKey', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:123456789012:key/*']] } },
-      ],
+      ]),
     },
   });
   const [resource] = Object.values(template.findResources('Custom::AmiLaunchPermissions')) as any[];

@@ -35,6 +35,9 @@ test('every suppression is acknowledged for cdk-nag 3 on the handler\'s own reso
     'Nag/CdkAmiSharingHandler/Function/Resource NIST.800.53.R5-LambdaDLQ',
     'Nag/CdkAmiSharingHandler/Function/Resource NIST.800.53.R5-LambdaInsideVPC',
     'Nag/CdkAmiSharingHandler/LogGroup/Resource NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+    // The checks before sharing (DescribeImages / DescribeSnapshots on *, kms:DescribeKey on the account's keys).
+    'Nag/CdkAmiSharingHandler/Logs/Resource AwsSolutions-IAM5[Resource::*]',
+    'Nag/CdkAmiSharingHandler/Logs/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
     'Nag/CdkAmiSharingHandler/PublicSharingChecks/Resource AwsSolutions-IAM5[Resource::*]',
   ]);
   for (const a of acknowledged) expect(a.reason.length).toBeGreaterThan(40);

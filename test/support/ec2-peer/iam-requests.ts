@@ -1,6 +1,7 @@
 // What EC2 asks IAM before it handles a request: the action, the resource ARN(s) and the context keys it supplies
 // (Service Authorization Reference, "Actions, resources, and condition keys for Amazon EC2"; EC2 User Guide,
 // "Resource-level permissions" and "Control access to EC2 resources using resource tags").
+import { encryptionIamRequests } from './iam-encryption-requests';
 import { Call, writtenAttribute } from './protocol';
 
 /** One authorization question: may the caller do `action` on `resource`, given `context`? */
@@ -10,6 +11,8 @@ export interface IamRequest {
   /** The resource's ARN, or '*' for an action without resource-level permissions. */
   readonly resource: string;
   readonly context: Record<string, string | string[]>;
+  /** The resource's own policy where the service evaluates one (a KMS key policy), else absent. */
+  readonly resourcePolicy?: unknown;
 }
 
 /** Live tags of an EC2 resource (image, snapshot), by key. */
@@ -44,6 +47,10 @@ export function resourceArn(resourceId: string, region: string): string | undefi
  */
 export async function iamRequestsFor(call: Call, tagsOf: TagReader): Promise<IamRequest[]> {
   const region = regionOf(call.authorization);
+  const encryption = encryptionIamRequests(call, region);
+  if (encryption !== undefined) {
+    return encryption;
+  }
   const common = { 'aws:RequestedRegion': region, 'ec2:Region': region };
   const action = `ec2:${call.action}`;
   const ids = resourceIds(call);

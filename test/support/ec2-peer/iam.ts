@@ -1,6 +1,7 @@
 // The caller's IAM identity policies, enforced by a real policy evaluator (@cloud-copilot/iam-simulate) on every
 // request that reaches the peer while they are set.
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { deniedAnswerFor } from './iam-encryption-requests';
 import { IamRequest, iamRequestsFor } from './iam-requests';
 import { MotoBackend } from './moto-backend';
 import { Fault, RequestStage } from './pipeline';
@@ -66,7 +67,7 @@ export class IdentityPolicyEnforcement implements RequestStage {
       verdicts.push(await evaluate(request, policies));
     }
     call.log.iam = verdicts;
-    return verdicts.every((v) => v.result === 'Allowed') ? undefined : { kind: 'answer', name: 'iam', answer: unauthorized() };
+    return verdicts.every((v) => v.result === 'Allowed') ? undefined : { kind: 'answer', name: 'iam', answer: deniedAnswerFor(call) ?? unauthorized() };
   }
 }
 
@@ -81,6 +82,7 @@ async function evaluate(request: IamRequest, policies: ReadonlyArray<IdentityPol
     identityPolicies: policies.map((p) => ({ name: p.name, policy: p.document })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
+    resourcePolicy: request.resourcePolicy,
   }, {});
   const verdict = { action: request.action, resource: request.resource, context: request.context };
   if (outcome.resultType === 'error') {
