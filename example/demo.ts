@@ -5,6 +5,7 @@ import { DeregisterImageCommand, ModifyImageAttributeCommand } from '@aws-sdk/cl
 import { App } from 'aws-cdk-lib';
 import { LaunchPermission, LaunchPermissionMode } from '../src';
 import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
+import { encryptedAmiDemo } from './encrypted-demo';
 import { tokenRolloverDemo } from './token-rollover-demo';
 import { synthesize } from '../test/support/cloud-assembly';
 import { livePermissions, liveValue, startHandlerEnvironment } from '../test/support/handler-environment';
@@ -70,6 +71,8 @@ async function main() {
     await step('Delete the stack', [rebuilt], () => cfn.destroy());
 
     if (!await tokenRolloverDemo(env, print)) failed = true;
+
+    if (!await encryptedAmiDemo(env, print)) failed = true;
 
     const hardened = await createImage(env.ec2, { name: 'golden-ami-v3', description: 'Built by the pipeline' });
     const hardening = env.simulator();
