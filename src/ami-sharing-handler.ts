@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -109,12 +109,9 @@ export class AmiSharingHandler extends Construct {
       description: 'cdk-ami-sharing handler: reads and modifies attributes of the AMIs this stack declares',
     });
     const logsPolicy = new iam.ManagedPolicy(this, 'Logs', {
-      // Unchanged for stacks that share no AMI, so their policy is not replaced by an upgrade.
-      description: Lazy.string({
-        produce: () => (this.encryptionAccess.checksAllowed
-          ? 'cdk-ami-sharing handler: write to its own log group; read AMIs\' snapshots and KMS key metadata before sharing'
-          : 'cdk-ami-sharing handler: write to its own log group'),
-      }),
+      // Also holds the checks before sharing (see _allowEncryptionChecks). The description stays as it was: IAM cannot
+      // change a policy's description, so CloudFormation would replace the policy of every existing stack on upgrade.
+      description: 'cdk-ami-sharing handler: write to its own log group',
       statements: [new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: [logGroup.logGroupArn],

@@ -51,11 +51,6 @@ export class EncryptionAccess {
     return base;
   }
 
-  /** Whether allowChecks added its statements (the base policy's description says so). */
-  public get checksAllowed(): boolean {
-    return this.checksAdded;
-  }
-
   /**
    * Grants on these keys. The policy's logical id follows its keys: a key dropped from the stack keeps its policy (and
    * the handler its access to revoke the grants) until CloudFormation's cleanup phase, as image policies do.
