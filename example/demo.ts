@@ -4,8 +4,8 @@
 import { DeregisterImageCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { App } from 'aws-cdk-lib';
 import { LaunchPermission, LaunchPermissionMode } from '../src';
-import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
 import { encryptedAmiDemo } from './encrypted-demo';
+import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
 import { tokenRolloverDemo } from './token-rollover-demo';
 import { synthesize } from '../test/support/cloud-assembly';
 import { livePermissions, liveValue, startHandlerEnvironment } from '../test/support/handler-environment';
