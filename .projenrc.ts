@@ -35,6 +35,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     '@aws-sdk/client-ec2@^3.1169.0',
     '@types/aws-lambda@^8.10.0',
+    // The SDK's retry building blocks (the adaptive rate limiter, HttpResponse for stubbed HTTP in tests): already in
+    // the tree under @aws-sdk/client-ec2, named here because the handler and its tests import them.
+    '@smithy/core@^3.41.1',
     'aws-sdk-client-mock@^4.1.0',
     'aws-sdk-client-mock-jest@^4.1.0',
     'esbuild@0.28.2',

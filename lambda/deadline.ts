@@ -1,5 +1,6 @@
 // A time budget for one invocation. Waits back off exponentially and never run past the deadline, so the handler always
 // keeps time to answer CloudFormation itself.
+import { AsyncLocalStorage } from 'async_hooks';
 
 export class Deadline {
   constructor(private readonly at: number) {}
@@ -22,4 +23,19 @@ export class Deadline {
     const ms = Math.min(15_000, 1_000 * 2 ** attempt, this.remainingMs());
     await new Promise(resolve => setTimeout(resolve, ms));
   }
+}
+
+// The EC2 client lives for the whole container and is shared by its invocations, while its retries must stop at the
+// current invocation's deadline: the deadline travels with the invocation's asynchronous work instead of through every
+// call's arguments.
+const current = new AsyncLocalStorage<Deadline>();
+
+/** Runs `work` with `deadline` as the budget of every EC2 call it makes (see DeadlineRetryStrategy). */
+export function withDeadline<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+  return current.run(deadline, work);
+}
+
+/** The deadline of the invocation this code runs for, if any. */
+export function currentDeadline(): Deadline | undefined {
+  return current.getStore();
 }
