@@ -56,7 +56,7 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
 
   constructor(private readonly options: DeadlineRetryOptions = {}) {
     this.baseDelayMs = options.baseDelayMs ?? 1_000;
-    this.maxDelayMs = options.maxDelayMs ?? 20_000;
+    this.maxDelayMs = options.maxDelayMs ?? 10_000;
     this.random = options.random ?? Math.random;
     this.mode = options.rateLimiter ? 'adaptive' : 'standard';
     if (!(this.baseDelayMs > 0 && this.maxDelayMs >= this.baseDelayMs)) {

@@ -15,6 +15,7 @@ import { ChildProcess, spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { freePort } from './free-port';
+import { TokenBuckets } from './token-buckets';
 
 export interface RecordedRequest {
   /** e.g. 'ModifyImageAttribute'; for a request without an Action parameter, 'METHOD /path'. */
@@ -189,6 +190,8 @@ export class Ec2Peer {
   private publicImageQuota = DEFAULT_PUBLIC_IMAGE_QUOTA;
   // Fault injection.
   private faults?: FaultPlan;
+  /** EC2's per-API request token buckets, when enforced (see enforceTokenBuckets). */
+  private buckets?: TokenBuckets;
   /** AMIs the caller may read and modify attributes of, when restricted (see restrictImageAccess). */
   private imageAccess?: ReadonlySet<string>;
   /** When the plan's deniedForMs window ends (epoch ms). */
@@ -253,6 +256,7 @@ export class Ec2Peer {
     this.blockPublicAccess = 'unblocked';
     this.publicImageQuota = DEFAULT_PUBLIC_IMAGE_QUOTA;
     this.imageAccess = undefined;
+    this.buckets = undefined;
     this.clearFaults();
     this.clearLog();
   }
@@ -296,6 +300,15 @@ export class Ec2Peer {
     this.publicImageQuota = n;
   }
 
+  /**
+   * EMULATES EC2's request rate limiting (EC2 Developer Guide "Request throttling for the Amazon EC2 API"): while set,
+   * a request whose API's bucket is empty answers RequestLimitExceeded (HTTP 503) without reaching moto. Undefined
+   * (the default) stops it.
+   */
+  public enforceTokenBuckets(buckets: TokenBuckets | undefined): void {
+    this.buckets = buckets;
+  }
+
   public injectFaults(plan: FaultPlan): void {
     this.faults = plan;
     this.deniedUntil = Date.now() + (plan.deniedForMs ?? 0);
@@ -330,7 +343,7 @@ export class Ec2Peer {
       log,
     };
 
-    const fault = this.imageAccessDenial(action, params) ?? await this.decideFault(action);
+    const fault = this.imageAccessDenial(action, params) ?? this.bucketRefusal(action) ?? await this.decideFault(action);
     if (fault?.kind === 'drop') {
       log.injected = 'drop';
       req.socket.destroy();
@@ -363,6 +376,11 @@ export class Ec2Peer {
     }
     res.writeHead(answer.status, headers);
     res.end(payload);
+  }
+
+  private bucketRefusal(action: string): Fault | undefined {
+    if (!this.buckets || this.buckets.take(action)) return undefined;
+    return { kind: 'answer', name: 'throttle', answer: ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.') };
   }
 
   private imageAccessDenial(action: string, params: Record<string, string>): Fault | undefined {
