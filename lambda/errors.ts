@@ -42,13 +42,12 @@ export function messageWithAccessHint(error: unknown): string {
 }
 
 /**
- * The FAILED reason of a Delete the handler's role is no longer allowed to make. It happens in CloudFormation's cleanup
- * phase, when the AMI's grant left the role's policies before it: an image id that is a token resolves to the same
- * policy text for every AMI, so CloudFormation updates that policy in place to the new AMI.
+ * The FAILED reason of a Delete the handler's role is not allowed to make. The stack keeps the grant of an AMI until
+ * CloudFormation's cleanup phase has deleted every custom resource on it (see src/handler/image-access.ts), so this
+ * means something outside the stack's own policies denies it, or they were changed by hand.
  */
 export function accessLostOnDelete(error: unknown, imageId: string, what: string): string {
-  return `${messageOf(error)}. The handler's role may no longer touch ${imageId}: the stack stopped declaring it and its policy `
-    + `changed before this cleanup (as it does when imageId is a token). If ${imageId} still exists, ${what} by hand`;
+  return `${messageWithAccessHint(error)}. The handler could not ${what} on ${imageId}; if ${imageId} still exists, do it by hand`;
 }
 
 export function messageOf(error: unknown): string {

@@ -14,7 +14,7 @@ function handlerBundleOptions(outfile) {
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'cjs',
     minify: true,
     sourcemap: false,

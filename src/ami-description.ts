@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AmiAttributeHandler } from './ami-attribute-handler';
+import { AmiSharingHandler } from './ami-sharing-handler';
 import { rejectAtSynth } from './synth-check';
 import { descriptionError, imageIdError } from './validation';
 
@@ -34,7 +34,7 @@ export class AmiDescription extends Construct {
     rejectAtSynth(imageIdError('AmiDescription.imageId', props.imageId), props.imageId);
     rejectAtSynth(descriptionError('AmiDescription.description', props.description), props.description);
     this.imageId = props.imageId;
-    AmiAttributeHandler.of(this).addResource(this, {
+    AmiSharingHandler.of(this)._addResource(this, {
       resourceType: 'Custom::AmiDescription',
       imageId: props.imageId,
       attribute: 'description',

@@ -1,6 +1,6 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AmiAttributeHandler } from './ami-attribute-handler';
+import { AmiSharingHandler } from './ami-sharing-handler';
 import { rejectAtSynth } from './synth-check';
 import { imageIdError } from './validation';
 
@@ -32,7 +32,7 @@ export class AmiImdsPolicy extends Construct {
     super(scope, id);
     rejectAtSynth(imageIdError('AmiImdsPolicy.imageId', props.imageId), props.imageId);
     this.imageId = props.imageId;
-    AmiAttributeHandler.of(this).addResource(this, {
+    AmiSharingHandler.of(this)._addResource(this, {
       resourceType: 'Custom::AmiImdsPolicy',
       imageId: props.imageId,
       attribute: 'imdsSupport',

@@ -1,6 +1,6 @@
 import { CustomResource, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AmiAttributeHandler } from './ami-attribute-handler';
+import { AmiSharingHandler } from './ami-sharing-handler';
 import { LaunchPermission, LaunchPermissionMode } from './launch-permission';
 import { rejectAtSynth } from './synth-check';
 import { imageIdError, launchPermissionKey, launchPermissionListErrors } from './validation';
@@ -57,9 +57,9 @@ export class AmiLaunchPermissions extends Construct {
     }
 
     const mode = props.mode ?? LaunchPermissionMode.ADDITIVE;
-    const handler = AmiAttributeHandler.of(this);
+    const handler = AmiSharingHandler.of(this);
     this.imageId = props.imageId;
-    this.resource = handler.addResource(this, {
+    this.resource = handler._addResource(this, {
       resourceType: 'Custom::AmiLaunchPermissions',
       imageId: props.imageId,
       attribute: 'launchPermission',
@@ -68,7 +68,7 @@ export class AmiLaunchPermissions extends Construct {
       properties: { ImageId: props.imageId, Permissions: entries, Mode: mode },
     });
     if (entries.some(e => e.Group !== undefined)) {
-      this.resource.node.addDependency(handler.allowPublicSharingChecks());
+      this.resource.node.addDependency(handler._allowPublicSharingChecks());
     }
   }
 

@@ -1,8 +1,18 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import * as path from 'path';
+import { CfnResource, CustomResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AmiAttributeHandler } from './ami-attribute-handler';
+import { ImageClaim, ImageClaims } from './handler/claims';
+import { ImageAccessPolicies } from './handler/image-access';
+import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
+import { FUNCTION_ONLY_CLOUDFORMATION_INVOKES, LOG_GROUP_WITHOUT_KMS, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from './handler/nag-reasons';
+import { suppressNagFindings } from './nag-suppressions';
+
+/** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
+const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'ami-attribute-handler');
 
 /**
  * Settings of the one handler function cdk-ami-sharing adds to a stack.
@@ -31,18 +41,135 @@ export interface AmiSharingHandlerProps {
 }
 
 /**
- * The handler function cdk-ami-sharing adds to a stack (one per stack, at `CdkAmiSharingHandler` under the stack root,
- * however many constructs the stack holds).
+ * The one custom-resource handler cdk-ami-sharing adds to a stack, shared by every construct of this library in it:
+ * a Lambda function, its role and its log group, at `CdkAmiSharingHandler` under the stack root (a fixed id: renaming
+ * it would replace the function in users' stacks). Created on first use; `configure` creates it with other settings.
  */
-export class AmiSharingHandler {
+export class AmiSharingHandler extends Construct {
   /**
-   * Sets the stack's handler settings. Call it before adding any construct of this library to the stack.
+   * Sets the stack's handler settings. Call it before adding any construct of this library to the stack, and once.
    *
    * @param scope any construct in the stack
    */
   public static configure(scope: Construct, props: AmiSharingHandlerProps): void {
-    AmiAttributeHandler.of(scope, props);
+    const stack = Stack.of(scope);
+    if (AmiSharingHandler.find(stack)) {
+      throw new Error(`AmiSharingHandler.configure: the cdk-ami-sharing handler of stack ${stack.node.path} already exists; `
+        + 'call configure() before adding any construct of cdk-ami-sharing to the stack, and only once');
+    }
+    new AmiSharingHandler(stack, AmiSharingHandler.ID, props);
   }
 
-  private constructor() {}
+  /**
+   * The handler of the stack that `scope` belongs to, created with the default settings if the stack has none yet.
+   *
+   * @param scope any construct in the stack
+   */
+  public static of(scope: Construct): AmiSharingHandler {
+    const stack = Stack.of(scope);
+    return AmiSharingHandler.find(stack) ?? new AmiSharingHandler(stack, AmiSharingHandler.ID, {});
+  }
+
+  private static readonly ID = 'CdkAmiSharingHandler';
+
+  private static find(stack: Stack): AmiSharingHandler | undefined {
+    const existing = stack.node.tryFindChild(AmiSharingHandler.ID);
+    return existing instanceof AmiSharingHandler ? existing : undefined;
+  }
+
+  /** The function CloudFormation invokes for every custom resource of this library in the stack. */
+  public readonly function: lambda.IFunction;
+
+  /** The function's role: it may touch only the AMIs the stack declares. */
+  public readonly role: iam.IRole;
+
+  private readonly imageAccess: ImageAccessPolicies;
+  private readonly claims = new ImageClaims();
+  private publicSharingChecks?: iam.ManagedPolicy;
+
+  private constructor(scope: Construct, id: string, props: AmiSharingHandlerProps) {
+    super(scope, id);
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      encryptionKey: props.logEncryptionKey,
+    });
+    if (!props.logEncryptionKey) {
+      suppressNagFindings(logGroup.node.defaultChild as CfnResource, LOG_GROUP_WITHOUT_KMS);
+    }
+
+    // Every permission lives in a customer-managed policy: no inline policies (NIST IAMNoInlinePolicy), and the image
+    // ARNs of big stacks spread over several policies instead of overflowing one.
+    this.role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'cdk-ami-sharing handler: reads and modifies attributes of the AMIs this stack declares',
+    });
+    const logsPolicy = new iam.ManagedPolicy(this, 'Logs', {
+      description: 'cdk-ami-sharing handler: write to its own log group',
+      statements: [new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      })],
+      roles: [this.role],
+    });
+    this.imageAccess = new ImageAccessPolicies(this, this.role);
+
+    const fn = new lambda.Function(this, 'Function', {
+      description: 'cdk-ami-sharing: converges AMI launch permissions and attributes for CloudFormation',
+      code: lambda.Code.fromAsset(HANDLER_ASSET),
+      handler: 'index.handler',
+      // Pinned, not "latest": a lookup puts a region map in the template and could pick a runtime the bundle was not
+      // built for (esbuild targets node24). Constructed by name because Runtime.NODEJS_24_X is newer than our
+      // aws-cdk-lib floor; the template is the same either way.
+      runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
+      timeout: HANDLER_TIMEOUT,
+      memorySize: 256,
+      role: this.role,
+      logGroup,
+    });
+    fn.node.addDependency(logsPolicy);
+    suppressNagFindings(fn.node.defaultChild as CfnResource, FUNCTION_ONLY_CLOUDFORMATION_INVOKES);
+    this.function = fn;
+  }
+
+  /**
+   * Adds the custom resource of a construct of this library (as its `Resource` child), after registering its claim
+   * (which throws when it would fight another construct of the stack). The resource depends on the policy that lets
+   * the handler touch its image.
+   *
+   * @internal
+   */
+  public _addResource(construct: Construct, claim: ImageClaim & { resourceType: string; properties: Record<string, unknown> }): CustomResource {
+    this.claims.register(construct, claim);
+    const resource = new CustomResource(construct, 'Resource', {
+      resourceType: claim.resourceType,
+      serviceToken: this.function.functionArn,
+      serviceTimeout: SERVICE_TIMEOUT,
+      properties: claim.properties,
+    });
+    resource.node.addDependency(this.imageAccess.grant(claim.imageId));
+    return resource;
+  }
+
+  /**
+   * Lets the handler make the checks EC2 requires before an AMI is made public. These read actions have no
+   * resource-level permissions, so they are only granted when some construct of the stack declares public access.
+   *
+   * @internal
+   */
+  public _allowPublicSharingChecks(): iam.ManagedPolicy {
+    if (!this.publicSharingChecks) {
+      this.publicSharingChecks = new iam.ManagedPolicy(this, 'PublicSharingChecks', {
+        description: 'cdk-ami-sharing handler: read block public access for AMIs and product codes before making an AMI public',
+        statements: [new iam.PolicyStatement({
+          actions: ['ec2:GetImageBlockPublicAccessState', 'ec2:DescribeImages'],
+          resources: ['*'],
+        })],
+        roles: [this.role],
+      });
+      suppressNagFindings(this.publicSharingChecks.node.defaultChild as CfnResource, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
+    }
+    return this.publicSharingChecks;
+  }
 }

@@ -242,7 +242,7 @@ ${synthSummary(results.synthScale)}
 
 ## 4. Handler bundle
 
-\`lambda/\` bundled with the options of \`scripts/bundle-handler.js\` (esbuild, minified, node22, CommonJS): with
+\`lambda/\` bundled with the options of \`scripts/bundle-handler.js\` (esbuild, minified, node24, CommonJS): with
 \`@aws-sdk/client-ec2\` inside (what ships), with \`@aws-sdk/*\` left external for the Lambda runtime's own SDK, and, for
 information, with the SDK inside but resolved through its ES-module entry points. Zipped size is
 what Lambda receives (${results.bundle?.zipTool ?? 'n/a'}). Load time is a fresh \`node -e "require('<bundle>')"\`

@@ -7,7 +7,7 @@
 // after every policy that stays in the template has already been updated to the new declaration. It keeps its access
 // only if the policy that granted it in the old template is left unchanged, or leaves the template (and is then deleted
 // after the custom resource that depended on it).
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
 import { imagesGrantedBy, managedPolicies } from '../support/image-grants';
@@ -96,4 +96,41 @@ test('more AMIs than 4 image policies hold: a synth warning, as a full replaceme
   Annotations.fromStack(stackOf(declaration(340))).hasNoWarning('*', Match.stringLikeRegexp('AMIs'));
   Annotations.fromStack(stackOf(declaration(341))).hasWarning('/Test/CdkAmiSharingHandler',
     Match.stringLikeRegexp('^More than 340 AMIs: .*"Managed policies per role" quota.*\\[ack: cdk-ami-sharing:imagePoliciesMidUpdate\\]$'));
+});
+
+describe('image ids that are tokens', () => {
+  const tokenStack = (count: number) => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+    for (let i = 0; i < count; i++) {
+      const imageId = new CfnParameter(stack, `Ami${i}`, { type: 'String' }).valueAsString;
+      new AmiLaunchPermissions(stack, `Share${i}`, { imageId, permissions: [ACCOUNT] });
+    }
+    return Template.fromStack(stack).toJSON().Resources;
+  };
+  const imagePolicies = (resources: Record<string, any>) =>
+    Object.values(managedPolicies(resources)).filter((p: any) => JSON.stringify(p.Properties.PolicyDocument).includes('ImageAttribute'));
+
+  test('the resolved ids are written into the policy description, so a new AMI replaces the policy', () => {
+    const [policy] = imagePolicies(tokenStack(2));
+    // Description is immutable in IAM: CloudFormation replaces the policy (new one first, old one deleted in cleanup).
+    expect(policy.Properties.Description).toEqual({
+      'Fn::Join': ['', ['cdk-ami-sharing handler: read and modify attributes of these AMIs only; resolved at deploy time: ',
+        { Ref: 'Ami0' }, ' ', { Ref: 'Ami1' }]],
+    });
+  });
+
+  test('at most 40 token ids per policy, so the description stays within IAM\'s 1,000 characters', () => {
+    const policies = imagePolicies(tokenStack(41));
+    expect(policies).toHaveLength(2);
+    for (const p of policies) {
+      // Each id resolved to the longest AMI id EC2 issues (21 characters).
+      const resolved = (p.Properties.Description['Fn::Join'][1] as any[]).map(part => (typeof part === 'string' ? part : 'ami-0123456789abcdef0')).join('');
+      expect(resolved.length).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  test('literal-only policies keep the description they always had (no replacement on upgrade)', () => {
+    const [policy] = imagePolicies(synth([{ id: 'Share', imageId: image(1) }]));
+    expect(policy.Properties.Description).toBe('cdk-ami-sharing handler: read and modify attributes of these AMIs only');
+  });
 });

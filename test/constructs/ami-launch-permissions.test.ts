@@ -39,7 +39,7 @@ describe('AmiLaunchPermissions', () => {
     Template.fromStack(s).hasResourceProperties('Custom::AmiLaunchPermissions', { Mode: 'ADDITIVE' });
   });
 
-  test('three constructs share one handler function, pinned to nodejs22.x, with ServiceTimeout on each resource', () => {
+  test('three constructs share one handler function, pinned to nodejs24.x, with ServiceTimeout on each resource', () => {
     const s = stack();
     for (const [i, image] of ['ami-11111111', 'ami-22222222', 'ami-11111111'].entries()) {
       new AmiLaunchPermissions(s, `Share${i}`, { imageId: image, permissions: [LaunchPermission.account(`11112222333${i}`)] });
@@ -47,7 +47,7 @@ describe('AmiLaunchPermissions', () => {
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('Custom::AmiLaunchPermissions', 3);
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 300 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 300 });
     template.allResourcesProperties('Custom::AmiLaunchPermissions', { ServiceTimeout: '720' });
   });
 

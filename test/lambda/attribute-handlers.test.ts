@@ -94,12 +94,12 @@ describe('Custom::AmiDescription', () => {
       .toMatchObject({ Status: 'SUCCESS' });
   });
 
-  test('a Delete the role may no longer make: FAILED with the original to restore by hand', async () => {
+  test('a Delete the role is refused: FAILED with the original to restore by hand', async () => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
     const answer = await send('Delete', { PhysicalResourceId: descriptionPhysicalId(IMAGE, 'from the pipeline'), ResourceProperties: props('x') });
     expect(answer.Status).toBe('FAILED');
-    expect(answer.Reason).toMatch(new RegExp(`^UnauthorizedOperation: not authorized\\. The handler's role may no longer touch ${IMAGE}: .* `
-      + `If ${IMAGE} still exists, set its description back to "from the pipeline" by hand$`));
+    expect(answer.Reason).toMatch(new RegExp('^UnauthorizedOperation: not authorized\\. The stack grants .* The handler could not '
+      + `set its description back to "from the pipeline" on ${IMAGE}; if ${IMAGE} still exists, do it by hand$`));
   });
 
   test('a refused write: FAILED with the code and message', async () => {

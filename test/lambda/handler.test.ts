@@ -252,14 +252,14 @@ describe('Delete', () => {
     expect(answer).toMatchObject({ Status: 'FAILED', Reason: 'InvalidParameterValue: bad' });
   });
 
-  test('a Delete the role may no longer make (its policy moved on to a new AMI first): FAILED saying what to do by hand', async () => {
+  test('a Delete the role is refused: FAILED saying what may deny it and what to do by hand', async () => {
     ec2.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
     const answer = await cfn().send(deleteEvent('p', props([{ UserId: A }, { UserId: B }])));
     expect(answer).toMatchObject({
       Status: 'FAILED',
-      Reason: `UnauthorizedOperation: not authorized. The handler's role may no longer touch ${IMAGE}: the stack stopped declaring it `
-        + `and its policy changed before this cleanup (as it does when imageId is a token). If ${IMAGE} still exists, revoke the `
-        + 'launch permissions this resource declared (2) by hand',
+      Reason: 'UnauthorizedOperation: not authorized. The stack grants the handler\'s role this access in its CdkAmiSharingHandler '
+        + 'policies; a service control policy, permissions boundary or Region restriction may be denying it. The handler could not '
+        + `revoke the launch permissions this resource declared (2) on ${IMAGE}; if ${IMAGE} still exists, do it by hand`,
     });
     expect(ec2.commandCalls(DescribeImageAttributeCommand)).toHaveLength(1); // no waiting: this denial does not pass
   });

@@ -80,18 +80,3 @@ test('a removed construct: its AMI\'s permissions are revoked, the other constru
   expect(await inspect(() => livePermissions(env.ec2, a))).toEqual([]);
   expect(await inspect(() => livePermissions(env.ec2, b))).toEqual([`UserId:${ACCOUNT}`]);
 });
-
-test('the limit: an imageId from a parameter keeps one policy, updated in place, so the cleanup is refused and says so', async () => {
-  const [a, b] = [await createImage(env.ec2), await createImage(env.ec2)];
-  const v1 = synth({ Share: a }, { parameter: a });
-  const cfn = await create(v1);
-  const v2 = synth({ Share: b }, { parameter: b });
-  expect(Object.keys(managedPolicies(v2.resources))).toEqual(Object.keys(managedPolicies(v1.resources)));
-
-  const failed = await update(cfn, v1, v2);
-
-  expect(failed).toMatchObject({ Status: 'FAILED' });
-  expect(failed!.Reason).toContain(`The handler's role may no longer touch ${a}`);
-  expect(await inspect(() => livePermissions(env.ec2, a))).toEqual([`UserId:${ACCOUNT}`]);
-  expect(await inspect(() => livePermissions(env.ec2, b))).toEqual([`UserId:${ACCOUNT}`]);
-});

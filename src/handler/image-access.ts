@@ -1,0 +1,115 @@
+import * as crypto from 'crypto';
+import { Annotations, ArnFormat, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/**
+ * Images per customer-managed policy. IAM counts a managed policy at most 6,144 characters (whitespace excluded); one
+ * image ARN takes at most 65 of them in the longest partition and Region names
+ * ("arn:aws-us-gov:ec2:us-gov-west-1::image/ami-0123456789abcdef0" plus quotes and a comma), so 85 images stay below
+ * 5,600 with the statement around them. A role holds 10 managed policies by default. Image policies are replaced,
+ * not updated, when their images change, so during an update old and new ones are attached together: with the log
+ * policy and the public-sharing checks, 4 image policies (340 AMIs) stay within 10 even if all of them change at once;
+ * beyond that synthesis warns.
+ */
+export const IMAGES_PER_POLICY = 85;
+
+/**
+ * Image ids that are tokens per policy. Each is written into the policy's description (see ImageAccessPolicies), which
+ * IAM limits to 1,000 characters: 40 ids of at most 21 characters ("ami-" and 17 hex digits) and their separators
+ * stay below 1,000 with the fixed text.
+ */
+export const TOKEN_IMAGES_PER_POLICY = 40;
+
+const DESCRIPTION = 'cdk-ami-sharing handler: read and modify attributes of these AMIs only';
+
+interface ImagePolicy {
+  readonly policy: iam.ManagedPolicy;
+  readonly statement: iam.PolicyStatement;
+  readonly tokenImages: string[];
+  count: number;
+}
+
+/**
+ * The customer-managed policies that let the handler read and modify attributes of the stack's declared AMIs, and
+ * nothing else. Built so that the handler keeps its access to an AMI until CloudFormation has deleted every custom
+ * resource that applied something to it, whether the AMI left the stack because its construct was removed or because
+ * `imageId` now resolves to another AMI:
+ *
+ * - CloudFormation deletes removed resources and the old instances of replaced ones in its cleanup phase, after it has
+ *   updated every resource that stays, and deletes dependents (the custom resources) before what they depend on (these
+ *   policies). A policy updated in place would already have dropped the old AMI when the Delete on it runs.
+ * - So a policy is never updated to drop an image. Its logical id is a hash of its statement: when literal image ids
+ *   change, the policy of the new set is a new resource and the old one is removed from the template.
+ * - An image id that is a token renders the same statement whatever AMI it resolves to, so its policy's logical id
+ *   cannot change with it. The resolved ids are written into the policy's description instead, which IAM cannot
+ *   change in place: CloudFormation replaces the policy (creates the new one first, deletes the old one in cleanup)
+ *   whenever a token resolves to another AMI.
+ */
+export class ImageAccessPolicies {
+  private readonly policies: ImagePolicy[] = [];
+  private readonly policyOf = new Map<string, iam.ManagedPolicy>();
+
+  constructor(private readonly scope: Construct, private readonly role: iam.IRole) {}
+
+  /** The policy that grants the image (creating or extending one); a construct's custom resource must depend on it. */
+  public grant(imageId: string): iam.ManagedPolicy {
+    // Several constructs on one image share one entry; a token's string form is stable, so tokens dedupe too.
+    const existing = this.policyOf.get(imageId);
+    if (existing) return existing;
+
+    const isToken = Token.isUnresolved(imageId);
+    const current = this.withRoomFor(isToken);
+    current.statement.addResources(Stack.of(this.scope).formatArn({
+      service: 'ec2',
+      account: '',
+      resource: 'image',
+      resourceName: imageId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }));
+    current.count++;
+    if (isToken) current.tokenImages.push(imageId);
+    this.policyOf.set(imageId, current.policy);
+    return current.policy;
+  }
+
+  private withRoomFor(isToken: boolean): ImagePolicy {
+    const last = this.policies[this.policies.length - 1];
+    if (last && last.count < IMAGES_PER_POLICY && (!isToken || last.tokenImages.length < TOKEN_IMAGES_PER_POLICY)) {
+      return last;
+    }
+    const statement = new iam.PolicyStatement({ actions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'] });
+    const tokenImages: string[] = [];
+    const policy = new iam.ManagedPolicy(this.scope, `ImageAccess${this.policies.length + 1}`, {
+      // Unchanged for literal ids, so upgrading the library does not replace existing policies.
+      description: Lazy.string({
+        produce: () => (tokenImages.length === 0 ? DESCRIPTION : `${DESCRIPTION}; resolved at deploy time: ${tokenImages.join(' ')}`),
+      }),
+      statements: [statement],
+      roles: [this.role],
+    });
+    this.nameAfterContent(policy, statement);
+    const added: ImagePolicy = { policy, statement, tokenImages, count: 0 };
+    this.policies.push(added);
+    if (this.policies.length === 5) {
+      // The log policy, the public-sharing checks, and every image policy twice: 12, above the default quota.
+      Annotations.of(this.scope).addWarningV2('cdk-ami-sharing:imagePoliciesMidUpdate',
+        `More than ${4 * IMAGES_PER_POLICY} AMIs: the handler's role needs 5 or more image policies. An update that changes `
+        + 'all of them at once (removing the first of many constructs, say) attaches the old and the new ones together until '
+        + 'CloudFormation\'s cleanup phase, more than the 10 managed policies IAM allows a role by default. Raise the '
+        + '"Managed policies per role" quota (up to 20), or spread the AMIs over several stacks.');
+    }
+    return added;
+  }
+
+  /** Gives the policy a logical id derived from the images it grants (see the class comment). */
+  private nameAfterContent(policy: iam.ManagedPolicy, statement: iam.PolicyStatement): void {
+    const stack = Stack.of(this.scope);
+    (policy.node.defaultChild as CfnResource).overrideLogicalId(Lazy.string({
+      produce: () => {
+        const content = JSON.stringify(stack.resolve(statement.toStatementJson()));
+        return `${this.scope.node.id}ImageAccess${crypto.createHash('sha256').update(content).digest('hex').slice(0, 16).toUpperCase()}`;
+      },
+    }));
+  }
+}

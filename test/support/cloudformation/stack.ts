@@ -1,0 +1,217 @@
+// A CloudFormation stack as the handler meets it, in the order CloudFormation really works (CloudFormation user guide,
+// "Update behaviors of stack resources" and "Stack failure options"): an update creates and updates resources in
+// dependency order (a replaced resource gets its new physical resource first); then its cleanup phase deletes the old
+// physical resources of replaced resources and the resources that left the template, dependents before what they
+// depended on. A failure in the update phase rolls back instead: resources go back to their old properties (custom
+// resources get an Update with the old properties), and what the update created is deleted. At every step the
+// handler's role holds exactly the managed policies that exist at that moment, each resolved with the parameter values
+// it was created or last updated with: `onInvoke` hears them before every custom-resource request.
+import type { CfnAnswer, CfnSimulator } from '../cfn-simulator';
+import { creationOrder } from './dependencies';
+import { resolve, ResolveContext } from './intrinsics';
+import { ImageBuilder, isCustomResource, PhysicalResource, requiresReplacement, resourceType } from './resource-types';
+
+export interface RolePolicy { readonly name: string; readonly document: unknown }
+
+export interface EmulatedStackOptions {
+  readonly stackName: string;
+  /** Sends custom-resource requests to the handler (the simulator's response server collects the answers). */
+  readonly cfn: CfnSimulator;
+  /** The logical id of the handler's role, whose attached managed policies `onInvoke` is given. */
+  readonly roleLogicalId: string;
+  readonly onInvoke?: (policies: RolePolicy[], request: { type: string; logicalId: string; imageId?: string }) => void;
+  readonly buildImage?: ImageBuilder;
+}
+
+export interface StackVersion {
+  readonly template: any;
+  readonly parameters?: Record<string, string>;
+  /** SSM parameter values for parameters of type AWS::SSM::Parameter::Value<String> (resolved at deploy time). */
+  readonly ssm?: Record<string, string>;
+  readonly exports?: Record<string, string>;
+}
+
+export interface DeployResult {
+  readonly status: 'COMPLETE' | 'ROLLED_BACK';
+  /** Every FAILED answer (an update-phase failure triggers the rollback; cleanup failures do not fail the update). */
+  readonly failures: CfnAnswer[];
+}
+
+/** A resource the update phase created, updated or replaced (or tried to), with what it was before. */
+interface Processed { readonly id: string; readonly before?: PhysicalResource; readonly properties: Record<string, any> }
+
+export class EmulatedStack {
+  private current = new Map<string, PhysicalResource>();
+  /** Old physical resources that wait for the cleanup phase. */
+  private pending: PhysicalResource[] = [];
+  private version?: StackVersion;
+  private serial = 0;
+
+  constructor(private readonly options: EmulatedStackOptions) {}
+
+  /** Creates or updates the stack; `failAfter` makes CloudFormation fail right after it has processed that resource. */
+  public async deploy(version: StackVersion, failAfter?: string): Promise<DeployResult> {
+    const failures: CfnAnswer[] = [];
+    const processed: Processed[] = [];
+    const context = this.context(version);
+    let failed = false;
+    for (const id of creationOrder(version.template)) {
+      const declared = version.template.Resources[id];
+      const before = this.current.get(id);
+      const properties = resolve(declared.Properties ?? {}, context);
+      const answer = await this.apply(id, declared, properties, before);
+      if (answer !== 'unchanged') processed.push({ id, before, properties });
+      const refused = answer !== undefined && answer !== 'unchanged' && answer.Status === 'FAILED';
+      if (refused) failures.push(answer);
+      if (refused || id === failAfter) { failed = true; break; }
+    }
+    if (failed) {
+      await this.rollBack(processed, version);
+      return { status: 'ROLLED_BACK', failures };
+    }
+    const old = this.version;
+    for (const [id, resource] of this.current) {
+      if (!(id in version.template.Resources)) { this.pending.push(resource); this.current.delete(id); }
+    }
+    this.version = version;
+    failures.push(...await this.deleteInOrder(this.pending, old?.template ?? version.template));
+    this.pending = [];
+    return { status: 'COMPLETE', failures };
+  }
+
+  /** Deletes the stack: every resource, dependents first. */
+  public async destroy(): Promise<CfnAnswer[]> {
+    const all = [...this.current.values()];
+    this.current.clear();
+    return this.deleteInOrder(all, this.version?.template ?? { Resources: {} });
+  }
+
+  public physicalId(logicalId: string): string | undefined {
+    return this.current.get(logicalId)?.physicalId;
+  }
+
+  public attribute(logicalId: string, name: string): string | undefined {
+    return this.current.get(logicalId)?.attributes[name];
+  }
+
+  /** The managed policies attached to the handler's role right now, as IAM evaluates them. */
+  public rolePolicies(): RolePolicy[] {
+    const role = this.current.get(this.options.roleLogicalId)?.physicalId;
+    return [...this.current.values(), ...this.pending]
+      .filter(r => r.type === 'AWS::IAM::ManagedPolicy' && (r.properties.Roles ?? []).includes(role))
+      .map(r => ({ name: r.physicalId, document: r.properties.PolicyDocument }));
+  }
+
+  /** One resource of the update phase; undefined when a non-custom resource was created, updated or replaced. */
+  private async apply(id: string, declared: any, properties: Record<string, any>, before?: PhysicalResource) {
+    const deletionPolicy = declared.DeletionPolicy;
+    if (before && JSON.stringify(before.properties) === JSON.stringify(properties)) {
+      this.current.set(id, { ...before, deletionPolicy });
+      return 'unchanged' as const;
+    }
+    if (isCustomResource(declared.Type)) {
+      const answer = await this.invoke(before
+        ? { RequestType: 'Update', PhysicalResourceId: before.physicalId, OldResourceProperties: before.properties }
+        : { RequestType: 'Create' }, id, declared.Type, properties);
+      if (answer.Status === 'FAILED') {
+        // A failed Create still has the physical id it answered with; the rollback deletes it.
+        if (!before) this.current.set(id, this.customResource(id, declared.Type, answer, properties, deletionPolicy));
+        return answer;
+      }
+      if (before && answer.PhysicalResourceId !== before.physicalId) this.pending.push(before);
+      this.current.set(id, this.customResource(id, declared.Type, answer, properties, deletionPolicy));
+      return answer;
+    }
+    if (before && !requiresReplacement(declared.Type, before.properties, properties)) {
+      this.current.set(id, { ...before, properties, deletionPolicy });
+      return undefined;
+    }
+    const created = await resourceType(declared.Type).create(id, ++this.serial, properties,
+      { stackName: this.options.stackName, buildImage: this.options.buildImage });
+    if (before) this.pending.push(before);
+    this.current.set(id, { logicalId: id, type: declared.Type, properties, deletionPolicy, ...created });
+    return undefined;
+  }
+
+  /** Puts every processed resource back as it was, newest first, then deletes what the failed update created. */
+  private async rollBack(processed: Processed[], failedVersion: StackVersion): Promise<void> {
+    const created: PhysicalResource[] = [];
+    for (const { id, before, properties } of [...processed].reverse()) {
+      const attempted = this.current.get(id);
+      if (!before) {
+        if (attempted) created.push(attempted);
+        this.current.delete(id);
+        continue;
+      }
+      if (isCustomResource(before.type)) {
+        const physicalId = attempted?.physicalId ?? before.physicalId;
+        const answer = await this.invoke({
+          RequestType: 'Update', PhysicalResourceId: physicalId, OldResourceProperties: properties,
+        }, id, before.type, before.properties);
+        if (answer.PhysicalResourceId !== physicalId && attempted && attempted.physicalId !== before.physicalId) created.push(attempted);
+        this.current.set(id, { ...before, physicalId: answer.PhysicalResourceId });
+      } else {
+        if (attempted && attempted.physicalId !== before.physicalId) created.push(attempted);
+        this.current.set(id, before);
+      }
+      this.pending = this.pending.filter(p => p !== before);
+    }
+    await this.deleteInOrder(created, failedVersion.template);
+    this.pending = [];
+  }
+
+  /** Deletes physical resources dependents first, as ordered in `template`; answers of failed Deletes. */
+  private async deleteInOrder(resources: PhysicalResource[], template: any): Promise<CfnAnswer[]> {
+    const rank = new Map(creationOrder(template).map((id, i) => [id, i]));
+    const ordered = [...resources].sort((a, b) => (rank.get(b.logicalId) ?? -1) - (rank.get(a.logicalId) ?? -1));
+    const failures: CfnAnswer[] = [];
+    for (const resource of ordered) {
+      if (isCustomResource(resource.type) && resource.deletionPolicy !== 'Retain') {
+        const answer = await this.invoke({ RequestType: 'Delete', PhysicalResourceId: resource.physicalId },
+          resource.logicalId, resource.type, resource.properties);
+        if (answer.Status === 'FAILED') failures.push(answer);
+      }
+      // Gone from the role from here on (a policy) or from the stack (anything else).
+      this.pending = this.pending.filter(p => p !== resource);
+      if (this.current.get(resource.logicalId) === resource) this.current.delete(resource.logicalId);
+    }
+    return failures;
+  }
+
+  private async invoke(request: Record<string, unknown>, logicalId: string, type: string, properties: Record<string, any>): Promise<CfnAnswer> {
+    const { ServiceToken: _, ...withoutToken } = properties;
+    this.options.onInvoke?.(this.rolePolicies(), { type: String(request.RequestType), logicalId, imageId: withoutToken.ImageId });
+    return this.options.cfn.send({ ...request, LogicalResourceId: logicalId, ResourceType: type, ResourceProperties: withoutToken } as any);
+  }
+
+  private customResource(id: string, type: string, answer: CfnAnswer, properties: Record<string, any>, deletionPolicy?: string): PhysicalResource {
+    const attributes = Object.fromEntries(Object.entries(answer.Data ?? {}).map(([k, v]) => [k, String(v)]));
+    return { logicalId: id, type, physicalId: answer.PhysicalResourceId, properties, attributes, deletionPolicy };
+  }
+
+  private context(version: StackVersion): ResolveContext {
+    const parameters: Record<string, string> = {};
+    for (const [name, declared] of Object.entries<any>(version.template.Parameters ?? {})) {
+      const value = version.parameters?.[name] ?? declared.Default;
+      // CloudFormation reads SSM-typed parameters from Parameter Store at every deployment.
+      parameters[name] = String(declared.Type).startsWith('AWS::SSM::Parameter::Value') ? version.ssm?.[value] ?? '0' : value;
+    }
+    return {
+      stackName: this.options.stackName,
+      parameters,
+      exports: version.exports ?? {},
+      ref: id => this.mustExist(id).physicalId,
+      getAtt: (id, name) => {
+        const value = this.mustExist(id).attributes[name];
+        if (value === undefined) throw new Error(`Fn::GetAtt ${id}.${name}: no such attribute`);
+        return value;
+      },
+    };
+  }
+
+  private mustExist(id: string): PhysicalResource {
+    const resource = this.current.get(id);
+    if (!resource) throw new Error(`${id} is referenced before CloudFormation created it`);
+    return resource;
+  }
+}
