@@ -63,7 +63,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'lambda', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
   },
   experimentalIntegRunner: true,
-  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/'],
+  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/', '/.node24/'],
 });
 
 // The handler bundle ships in the npm tarball (assets/ is not in .npmignore), is rebuilt before every compile, and is
@@ -88,6 +88,21 @@ project.addTask('bench', {
   steps: [
     { spawn: bundle.name },
     { exec: 'ts-node --transpile-only scripts/bench.ts', receiveArgs: true },
+  ],
+});
+
+// The handler runs on Lambda's nodejs24.x, the tests on this machine's node: its moto lifecycle and fault suites run on
+// Node 24 as well, from the npm registry's `node` package (it ships the real binary), kept out of git in .node24/.
+project.addTask('test:node24', {
+  description: 'The handler\'s moto lifecycle and fault suites on Node 24, the Lambda runtime\'s (installed from npm into .node24/)',
+  steps: [
+    { spawn: bundle.name },
+    { exec: 'test -x .node24/node_modules/.bin/node || npm install --no-save --no-audit --no-fund --prefix .node24 node@24' },
+    { exec: '.node24/node_modules/.bin/node --version' },
+    {
+      exec: '.node24/node_modules/.bin/node node_modules/jest/bin/jest.js --coverage=false --ci '
+        + 'test/moto/launch-permissions-lifecycle.test.ts test/moto/imds-and-description-lifecycle.test.ts test/moto/faults.test.ts',
+    },
   ],
 });
 
@@ -119,6 +134,7 @@ project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/example/');
 project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/.node24/');
 
 // Type-checking (and eslint's project service) for the folders outside src/ and test/: the handler, the example and
 // the scripts, with the same compiler options as the tests.
