@@ -18,9 +18,14 @@ export class Deadline {
     return new Deadline(Math.min(this.at, Date.now() + ms));
   }
 
-  /** Sleeps for the attempt's backoff (1 s, 2 s, 4 s ... capped at 15 s), cut short at the deadline. */
-  public async backoff(attempt: number): Promise<void> {
-    const ms = Math.min(15_000, 1_000 * 2 ** attempt, this.remainingMs());
+  /**
+   * Sleeps for the attempt's backoff, cut short at the deadline: between half and all of 1 s, 2 s, 4 s ... (capped at
+   * 15 s), drawn at random. The waits this is for (IAM applying a new policy, a read-back still stale) start for every
+   * construct of a stack at once; the random half keeps hundreds of invocations from reading again in the same instant.
+   */
+  public async backoff(attempt: number, random: () => number = Math.random): Promise<void> {
+    const ceiling = Math.min(15_000, 1_000 * 2 ** attempt);
+    const ms = Math.min(ceiling / 2 + random() * (ceiling / 2), this.remainingMs());
     await new Promise(resolve => setTimeout(resolve, ms));
   }
 }

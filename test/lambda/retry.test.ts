@@ -152,3 +152,31 @@ describe('full jitter', () => {
     expect(() => new DeadlineRetryStrategy({ baseDelayMs: 0 })).toThrow('baseDelayMs 0 must be > 0');
   });
 });
+
+describe('the handler\'s own waits (IAM propagation, stale read-backs)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  /** How long deadline.backoff(attempt) sleeps with the draw pinned to `draw`. */
+  async function sleptFor(attempt: number, draw: number, budgetMs = 60_000): Promise<number> {
+    jest.useFakeTimers();
+    const deadline = new Deadline(Date.now() + budgetMs);
+    let done = false;
+    void deadline.backoff(attempt, () => draw).then(() => { done = true; });
+    let ms = 0;
+    while (!done) {
+      await jest.advanceTimersByTimeAsync(10);
+      ms += 10;
+    }
+    return ms;
+  }
+
+  test('wait between half and all of 1 s, 2 s, 4 s ... (at most 15 s), drawn at random, and never past the deadline', async () => {
+    expect(await sleptFor(0, 0)).toBe(500);
+    expect(await sleptFor(0, 0.999)).toBe(1_000);
+    expect(await sleptFor(2, 0)).toBe(2_000);
+    expect(await sleptFor(2, 0.5)).toBe(3_000);
+    expect(await sleptFor(10, 0)).toBe(7_500);
+    expect(await sleptFor(10, 0.999)).toBe(15_000);
+    expect(await sleptFor(10, 0.999, 1_200)).toBe(1_200);
+  });
+});
