@@ -21,8 +21,8 @@ import * as path from 'path';
 import { measureBundle } from './bench/bundle';
 import { measureConvergeTime } from './bench/converge-time';
 import { measureEc2Calls } from './bench/ec2-calls';
-import { measureParallelThrottling, ThrottlingPlan } from './bench/parallel-throttling';
 import { describeMachine } from './bench/machine';
+import { measureParallelThrottling, ThrottlingPlan } from './bench/parallel-throttling';
 import { renderJson, renderMarkdown, renderText, Results } from './bench/report';
 import { measureLargest, measureSynthScale } from './bench/synth-scale';
 import { now, progress } from './bench/util';
@@ -36,15 +36,10 @@ const FULL_THROTTLING: ThrottlingPlan[] = [
   ...[50, 200, 400].map(constructs => ({ constructs, mode: 'standard' as const, scaledTo400: false, speedup: 1 })),
   { constructs: 200, mode: 'adaptive', scaledTo400: false, speedup: 1 },
 ];
+const SMALL_THROTTLING: ThrottlingPlan[] = [{ constructs: 20, mode: 'standard', scaledTo400: true, speedup: 20 }];
 const SIZES = {
-  small: {
-    principals: [1, 10], constructs: [1, 50], timingRuns: 3, synthRuns: 3, loadRuns: 3,
-    throttling: [{ constructs: 20, mode: 'standard', scaledTo400: true, speedup: 20 }] as ThrottlingPlan[],
-  },
-  full: {
-    principals: [1, 10, 100, 1000], constructs: [1, 50, 200, 400], timingRuns: 15, synthRuns: 5, loadRuns: 15,
-    throttling: FULL_THROTTLING,
-  },
+  small: { principals: [1, 10], constructs: [1, 50], timingRuns: 3, synthRuns: 3, loadRuns: 3, throttling: SMALL_THROTTLING },
+  full: { principals: [1, 10, 100, 1000], constructs: [1, 50, 200, 400], timingRuns: 15, synthRuns: 5, loadRuns: 15, throttling: FULL_THROTTLING },
 };
 
 type Section = 'calls' | 'time' | 'synth' | 'bundle' | 'throttle';

@@ -45,7 +45,8 @@ export async function measureParallelThrottling(env: HandlerEnvironment, plans: 
     let unthrottledMs: number[] | undefined;
     if (plan.mode === 'standard') {
       await env.peer.reset();
-      unthrottledMs = (await runParallelDeployment(env, { constructs: plan.constructs, retryMode: plan.mode, throttle: false })).map(p => p.makespanMs);
+      const unthrottled = await runParallelDeployment(env, { constructs: plan.constructs, retryMode: plan.mode, throttle: false });
+      unthrottledMs = unthrottled.map(p => p.makespanMs);
     }
     for (const p of phases) {
       const where = `throttling, ${plan.constructs} constructs (${plan.mode}), ${p.phase}`;

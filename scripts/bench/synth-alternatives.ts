@@ -95,16 +95,29 @@ export interface AlternativeRow {
   readonly result: Synthesized;
 }
 
+/** Section 3's measurements of one size, as this table needs them. */
+interface MeasuredSize {
+  readonly constructs: number;
+  readonly resources: number;
+  readonly templateBytes: number;
+  readonly libraryMedianMs: number;
+  readonly bareResources: number;
+  readonly bareTemplateBytes: number;
+  readonly bareMedianMs: number;
+  readonly awsCustomResource: Synthesized & { readonly medianMs: number };
+}
+
 /** The three variants of each measured size, from section 3's rows. */
-export function alternativeRows(rows: Array<{
-  constructs: number; resources: number; templateBytes: number; libraryMedianMs: number;
-  bareResources: number; bareTemplateBytes: number; bareMedianMs: number; awsCustomResource: Synthesized & { medianMs: number };
-}>): AlternativeRow[] {
-  return rows.flatMap(r => [
-    { constructs: r.constructs, variant: 'library' as const, medianMs: r.libraryMedianMs, result: { ms: r.libraryMedianMs, bytes: r.templateBytes, resources: r.resources } },
-    { constructs: r.constructs, variant: 'awsCustomResource' as const, medianMs: r.awsCustomResource.medianMs, result: r.awsCustomResource },
-    { constructs: r.constructs, variant: 'bare' as const, medianMs: r.bareMedianMs, result: { ms: r.bareMedianMs, bytes: r.bareTemplateBytes, resources: r.bareResources } },
-  ]);
+export function alternativeRows(rows: MeasuredSize[]): AlternativeRow[] {
+  return rows.flatMap(r => {
+    const library = { ms: r.libraryMedianMs, bytes: r.templateBytes, resources: r.resources };
+    const bare = { ms: r.bareMedianMs, bytes: r.bareTemplateBytes, resources: r.bareResources };
+    return [
+      { constructs: r.constructs, variant: 'library' as const, medianMs: r.libraryMedianMs, result: library },
+      { constructs: r.constructs, variant: 'awsCustomResource' as const, medianMs: r.awsCustomResource.medianMs, result: r.awsCustomResource },
+      { constructs: r.constructs, variant: 'bare' as const, medianMs: r.bareMedianMs, result: bare },
+    ];
+  });
 }
 
 /** One sentence per variant: the largest stack it allows. */
