@@ -57,7 +57,8 @@ export interface Synthesized {
 export function synthesizeInto(dir: string, build: (app: App) => Stack): Synthesized & { template?: any } {
   const start = performance.now();
   try {
-    const app = new App({ outdir: dir });
+    // No autoSynth: an App whose synth threw would otherwise synthesise again, and throw again, when the process exits.
+    const app = new App({ outdir: dir, autoSynth: false });
     const stack = build(app);
     const assembly = app.synth();
     const ms = performance.now() - start;
