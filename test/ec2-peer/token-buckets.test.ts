@@ -1,5 +1,5 @@
 // The EC2 peer's token buckets on their own, with a hand-driven clock.
-import { categoryOf, TokenBuckets } from './support/token-buckets';
+import { categoryOf, TokenBuckets } from '../support/token-buckets';
 
 function clock() {
   let ms = 1_000_000;
