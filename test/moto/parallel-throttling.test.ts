@@ -21,10 +21,11 @@ test(`${CONSTRUCTS} constructs at once under EC2's request token buckets: 0 FAIL
   expect(phases.map(p => p.phase)).toEqual(['Create', 'Update 10%', 'Delete']);
   for (const p of phases) {
     expect({ phase: p.phase, failures: p.failures, wrongImages: p.wrongImages }).toEqual({ phase: p.phase, failures: {}, wrongImages: [] });
-    // The buckets were the constraint: requests were throttled, and the writes are the binding bucket.
-    expect(p.throttled).toBeGreaterThan(0);
     expect(p.bindingAction).toBe('ModifyImageAttribute');
   }
+  // The buckets were the constraint: the Update's 120 writes (16 times the scaled burst) cannot pass without throttling.
+  // (How many Create and Delete requests are throttled depends on how fast this machine sends them.)
+  expect(phases[1].throttled).toBeGreaterThan(0);
   // One logical write per construct to create and to delete, two (revoke, then grant) to update.
   expect(phases.map(p => p.writes)).toEqual([CONSTRUCTS, 2 * CONSTRUCTS, CONSTRUCTS]);
 }, 180_000);
