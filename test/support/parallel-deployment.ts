@@ -65,7 +65,7 @@ export async function runParallelDeployment(env: HandlerEnvironment, options: Pa
     const logicalIds = Object.keys(resources.Create);
 
     const containers = loadContainers(env.handlerPath, n, options.retryMode);
-    const simulators = containers.map(handler => new CfnSimulator(handler, env.server, options.remainingMs ?? 300_000));
+    const simulators = containers.map(handler => new CfnSimulator(handler, env.server, options.remainingMs ?? 300_000, { repeatedAnswers: true }));
     const buckets = new TokenBuckets({ scale: options.scale, speedup: options.speedup });
     if (options.throttle ?? true) env.peer.enforceTokenBuckets(buckets);
     const results: PhaseResult[] = [];
