@@ -36,6 +36,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     '@aws-sdk/client-ec2@^3.1169.0',
     '@types/aws-lambda@^8.10.0',
+    // The SDK's retry building blocks (the adaptive rate limiter, HttpResponse for stubbed HTTP in tests): already in
+    // the tree under @aws-sdk/client-ec2, named here because the handler and its tests import them.
+    '@smithy/core@^3.41.1',
     'aws-sdk-client-mock@^4.1.0',
     'aws-sdk-client-mock-jest@^4.1.0',
     'esbuild@0.28.2',
@@ -62,7 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'lambda', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
   },
   experimentalIntegRunner: true,
-  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/'],
+  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/', '/.node24/'],
 });
 
 // The handler bundle ships in the npm tarball (assets/ is not in .npmignore), is rebuilt before every compile, and is
@@ -100,6 +103,25 @@ project.addTask('bench', {
   ],
 });
 
+// The handler runs on Lambda's nodejs24.x, the tests on this machine's node: its moto lifecycle and fault suites run on
+// Node 24 as well, from the npm registry's `node` package (it ships the real binary), kept out of git in .node24/.
+project.addTask('test:node24', {
+  description: 'The handler\'s moto lifecycle and fault suites on Node 24, the Lambda runtime\'s (installed from npm into .node24/)',
+  steps: [
+    { spawn: bundle.name },
+    {
+      // (projen runs a command named `test` as something else: the check is node's.)
+      exec: 'node -e "process.exit(require(\'fs\').existsSync(\'.node24/node_modules/.bin/node\') ? 0 : 1)" '
+        + '|| npm install --no-save --no-audit --no-fund --prefix .node24 node@24',
+    },
+    { exec: '.node24/node_modules/.bin/node --version' },
+    {
+      exec: '.node24/node_modules/.bin/node node_modules/jest/bin/jest.js --coverage=false --ci '
+        + 'test/moto/launch-permissions-lifecycle.test.ts test/moto/imds-and-description-lifecycle.test.ts test/moto/faults.test.ts',
+    },
+  ],
+});
+
 // experimentalIntegRunner adds the integ packages at @latest, which want a newer aws-cdk-lib than our floor: pin
 // versions that exist on the registry and match it.
 for (const dep of ['@aws-cdk/integ-runner', '@aws-cdk/integ-tests-alpha']) {
@@ -128,6 +150,7 @@ project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/example/');
 project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/.node24/');
 
 // Type-checking (and eslint's project service) for the folders outside src/ and test/: the handler, the example and
 // the scripts, with the same compiler options as the tests.
