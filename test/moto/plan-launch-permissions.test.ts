@@ -39,7 +39,8 @@ async function plan(dir: string): Promise<{ run: PlanRun; json: any }> {
 
 const keys = (principals: Array<Record<string, string>>) =>
   principals.map(p => Object.entries(p).map(([k, v]) => `${k}:${v}`)[0]).sort();
-const changesOf = (json: any, kind: string) => keys(json.stacks[0].constructs[0].changes.filter((c: any) => c.kind === kind).map((c: any) => c.principal));
+const changesOf = (json: any, kind: string) =>
+  keys(json.stacks[0].constructs[0].changes.filter((c: any) => c.kind === kind).map((c: any) => c.principal));
 const driftOf = (json: any) => json.stacks[0].constructs[0].drift.map((d: any) => ({ ...d, principal: keys([d.principal])[0] }));
 
 /** Deploys `next` and checks the handler did exactly what the plan said (live before + grants - revocations). */
