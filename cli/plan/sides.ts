@@ -27,7 +27,8 @@ export function pairConstructs(stack: AssemblyStack, deployed: DeployedStack | u
     const synthesised = now[logicalId];
     const previous = before[logicalId];
     const deployedSide = previous && deployed ? deployedSideOf(previous, deployed.resources.get(logicalId)?.physicalId, resolver) : undefined;
-    const desired = synthesised ? desiredSideOf(synthesised, previous, deployedSide, resolver) : undefined;
+    const moving = movingReferences(synthesised?.Properties?.ImageId, stack.template, deployed?.template);
+    const desired = synthesised ? desiredSideOf(synthesised, previous, deployedSide, resolver, moving.length > 0) : undefined;
     return {
       logicalId,
       path: constructPath(synthesised ?? previous) ?? logicalId,
@@ -39,23 +40,42 @@ export function pairConstructs(stack: AssemblyStack, deployed: DeployedStack | u
   });
 }
 
+/**
+ * The resources a token image id refers to (Ref, Fn::GetAtt) whose definition differs between the two templates:
+ * CloudFormation may replace them in this deploy (e.g. a new Image Builder recipe version builds a new AMI), so the
+ * token's deployed value says nothing about the next one.
+ */
+function movingReferences(expression: unknown, now: any, before: any): string[] {
+  if (expression === undefined || typeof expression === 'string' || !before) return [];
+  const ids = new Set<string>();
+  JSON.stringify(expression, (key, value) => {
+    if (key === 'Ref' && typeof value === 'string') ids.add(value);
+    if (key === 'Fn::GetAtt') ids.add(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
+    return value;
+  });
+  return [...ids].filter(id => now?.Resources?.[id] !== undefined
+    && JSON.stringify(now.Resources[id]) !== JSON.stringify(before.Resources?.[id]));
+}
+
 function actionOf(desired: Side | undefined, deployed: DeployedSide | undefined, typeChanged: boolean): ConstructAction {
   if (!deployed) return 'create';
   if (!desired) return 'delete';
   if (typeChanged) return 'replace';
   // CloudFormation sends an Update only when the resolved properties differ; otherwise the handler is not invoked.
   if (JSON.stringify(desired.properties) === JSON.stringify(deployed.properties)) return 'none';
-  const sameImage = desired.image.id !== undefined ? desired.image.id === deployed.image.id
-    : JSON.stringify(desired.image.expression) === JSON.stringify(deployed.image.expression);
-  return sameImage ? 'update' : 'replace';
+  // An AMI only known at deploy may be a new one: planned as a replacement (the old AMI's cleanup shown).
+  return desired.image.id !== undefined && desired.image.id === deployed.image.id ? 'update' : 'replace';
 }
 
-function desiredSideOf(resource: any, previous: any, deployed: DeployedSide | undefined, resolver: Resolver): Side {
+function desiredSideOf(resource: any, previous: any, deployed: DeployedSide | undefined, resolver: Resolver, moving: boolean): Side {
   const properties = resolver.resolve(resource.Properties ?? {}) as Record<string, unknown>;
   const raw = resource.Properties?.ImageId;
   let image: ImageRef;
   if (typeof raw === 'string') {
     image = { id: raw, source: 'literal' };
+  } else if (moving) {
+    image = { source: 'unresolved', expression: raw };
+    properties.ImageId = { $unresolved: raw };
   } else if (deployed?.image.id && JSON.stringify(raw) === JSON.stringify(previous?.Properties?.ImageId)) {
     // The same expression as deployed: the AMI it resolved to then, as the custom resource's physical id records it.
     image = { id: deployed.image.id, source: 'deployed', expression: raw };

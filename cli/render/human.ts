@@ -68,7 +68,8 @@ function actionText(c: ConstructPlan): string {
   switch (c.action) {
     case 'create': return 'create';
     case 'update': return 'update';
-    case 'replace': return `replace (the AMI changes${c.previousImageId ? ` from ${c.previousImageId}` : ''})`;
+    case 'replace': return c.image.id ? `replace (the AMI changes${c.previousImageId ? ` from ${c.previousImageId}` : ''})`
+      : `replace if CloudFormation resolves a new AMI (deployed on ${c.previousImageId ?? 'an unknown AMI'})`;
     case 'delete': return 'delete (the construct leaves the stack)';
     case 'none': return 'no change (CloudFormation does not invoke the handler)';
   }
