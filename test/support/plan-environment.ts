@@ -30,7 +30,8 @@ export interface Synthesised {
 /** Synthesises one stack named `stackName` built by `build` into a fresh temporary cdk.out. */
 export function synthApp(stackName: string, build: (stack: Stack) => void): Synthesised {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cdk-out-'));
-  const app = new App({ outdir: dir });
+  // Construct paths in the template's metadata, as the cdk CLI asks for by default: the plan names constructs by them.
+  const app = new App({ outdir: dir, context: { 'aws:cdk:enable-path-metadata': true } });
   const stack = new Stack(app, stackName, { env: STACK_ENV });
   build(stack);
   const template = app.synth().getStackArtifact(stack.artifactId).template;
