@@ -18,14 +18,15 @@ export function renderHuman(report: PlanReport): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   lines.push(`Plan: ${plural(s.grants, 'grant')}, ${plural(s.revocations, 'revocation')}, ${plural(s.attributes, 'attribute change')}; `
     + `${s.drift} drifted; ${plural(s.errors, 'error')}.`);
-  lines.push(verdict(exitCodeOf(report)));
+  lines.push(verdict(exitCodeOf(report), s.grants + s.revocations + s.attributes > 0, s.drift > 0));
   return lines.join('\n');
 }
 
-function verdict(code: number): string {
-  if (code === 0) return 'No changes: the live AMIs match the deployed declaration and this deploy changes nothing.';
-  if (code === 2) return 'A deploy of this cloud assembly changes the lines marked +, - and ~ above; lines marked ! are drift.';
-  return 'The plan is incomplete or the deploy would fail: see the lines marked x.';
+function verdict(code: number, changes: boolean, drift: boolean): string {
+  if (code === 1) return 'The plan is incomplete or the deploy would fail: see the lines marked x.';
+  if (code === 0) return 'No changes: the live AMIs match the deployed declaration, and a deploy changes nothing on them.';
+  const what = changes ? 'A deploy of this cloud assembly makes the changes marked + - ~' : 'A deploy of this cloud assembly changes nothing on the AMIs';
+  return drift ? `${what}; the lines marked ! are drift (the live AMIs differ from the deployed declaration).` : `${what}.`;
 }
 
 function renderStack(stack: StackPlan): string[] {
@@ -107,7 +108,7 @@ function driftText(d: Drift, c: ConstructPlan): string {
   const unchanged = c.action === 'none' ? 'this deploy sends no update, so it stays' : 'this deploy leaves it';
   switch (d.kind) {
     case 'principal-added': return `drift   ${principalText(d.principal)}${on(d.imageId, c)} is live but not in the deployed declaration; `
-      + (d.revokedByThisDeploy ? 'this deploy revokes it' : c.mode === 'ADDITIVE' ? 'ADDITIVE leaves it' : unchanged);
+      + (d.revokedByThisDeploy ? 'this deploy revokes it' : c.mode === 'ADDITIVE' ? 'ADDITIVE never revokes it' : unchanged);
     case 'principal-removed': return `drift   ${principalText(d.principal)}${on(d.imageId, c)} is declared but no longer live; `
       + (d.restoredByThisDeploy ? 'this deploy grants it again' : unchanged);
     case 'description': return `drift   description${on(d.imageId, c)} is ${quote(d.live)}, deployed as ${quote(d.declared)}; ${unchanged}`;

@@ -27,13 +27,12 @@ export interface Synthesised {
   readonly template: any;
 }
 
-/** Synthesises one stack named `stackName` built by `build` into a fresh temporary cdk.out. */
-export function synthApp(stackName: string, build: (stack: Stack) => void): Synthesised {
+/** Synthesises the stack `create` adds to an app into a fresh temporary cdk.out. */
+export function synthStack(create: (app: App) => Stack): Synthesised {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cdk-out-'));
   // Construct paths in the template's metadata, as the cdk CLI asks for by default: the plan names constructs by them.
   const app = new App({ outdir: dir, context: { 'aws:cdk:enable-path-metadata': true } });
-  const stack = new Stack(app, stackName, { env: STACK_ENV });
-  build(stack);
+  const stack = create(app);
   const template = app.synth().getStackArtifact(stack.artifactId).template;
   return { dir, template };
 }
@@ -48,9 +47,18 @@ export class PlanEnvironment {
 
   private constructor(private readonly env: HandlerEnvironment, public readonly cfn: CloudFormationReadPeer) {}
 
-  /** Synthesises, like synthApp, and remembers the directory for cleanup. */
+  /** Synthesises a stack named `stackName` built by `build`; the directory is removed on stop(). */
   public synth(stackName: string, build: (stack: Stack) => void): Synthesised {
-    const synthesised = synthApp(stackName, build);
+    return this.synthStack(app => {
+      const stack = new Stack(app, stackName, { env: STACK_ENV });
+      build(stack);
+      return stack;
+    });
+  }
+
+  /** Synthesises the stack `create` adds to an app; the directory is removed on stop(). */
+  public synthStack(create: (app: App) => Stack): Synthesised {
+    const synthesised = synthStack(create);
     this.dirs.push(synthesised.dir);
     return synthesised;
   }
