@@ -15,6 +15,13 @@ import { handlerRoleOf } from './image-id-kinds';
 export const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'index.js');
 export const STACK_ENV = { account: '123456789012', region: 'us-east-1' };
 
+/** How to start the command: the bundle with node by default; `npx` in a consumer project for the packaging test. */
+export interface Command {
+  readonly command: string;
+  readonly args: string[];
+  readonly cwd?: string;
+}
+
 export interface PlanRun {
   readonly code: number | null;
   readonly stdout: string;
@@ -88,9 +95,12 @@ export class PlanEnvironment {
     this.cfn.requests.length = 0;
   }
 
-  /** Runs the shipped command against the peers; `environment` adds to (or, with undefined values, removes from) its variables. */
-  public run(args: string[], environment: Record<string, string | undefined> = {}): Promise<PlanRun> {
-    return runCli(args, {
+  /**
+   * Runs the command (by default the bundle in assets/cli) against the peers; `environment` adds to (or, with undefined
+   * values, removes from) its variables.
+   */
+  public run(args: string[], environment: Record<string, string | undefined> = {}, cli: Command = { command: process.execPath, args: [CLI] }): Promise<PlanRun> {
+    return runCli(cli, args, {
       AWS_ENDPOINT_URL_EC2: this.env.peer.endpoint,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.cfn.endpoint,
       AWS_REGION: 'us-east-1',
@@ -111,11 +121,12 @@ export class PlanEnvironment {
  * configuration files, and instance metadata off, so nothing reaches for real credentials or a real endpoint.
  * Asynchronous on purpose: the peers serve from this process's event loop.
  */
-export function runCli(args: string[], environment: Record<string, string | undefined>): Promise<PlanRun> {
+export function runCli(cli: Command, args: string[], environment: Record<string, string | undefined>): Promise<PlanRun> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-home-'));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   const variables = { ...inherited, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...environment };
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(cli.command, [...cli.args, ...args], {
+    cwd: cli.cwd,
     env: Object.fromEntries(Object.entries(variables).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
   });
   let stdout = '';
