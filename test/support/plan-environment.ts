@@ -13,6 +13,7 @@ import { HandlerEnvironment } from './handler-environment';
 import { handlerRoleOf } from './image-id-kinds';
 
 export const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'index.js');
+const BUNDLE: Command = { command: process.execPath, args: [CLI] };
 export const STACK_ENV = { account: '123456789012', region: 'us-east-1' };
 
 /** How to start the command: the bundle with node by default; `npx` in a consumer project for the packaging test. */
@@ -99,7 +100,7 @@ export class PlanEnvironment {
    * Runs the command (by default the bundle in assets/cli) against the peers; `environment` adds to (or, with undefined
    * values, removes from) its variables.
    */
-  public run(args: string[], environment: Record<string, string | undefined> = {}, cli: Command = { command: process.execPath, args: [CLI] }): Promise<PlanRun> {
+  public run(args: string[], environment: Record<string, string | undefined> = {}, cli: Command = BUNDLE): Promise<PlanRun> {
     return runCli(cli, args, {
       AWS_ENDPOINT_URL_EC2: this.env.peer.endpoint,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.cfn.endpoint,
