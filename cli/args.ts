@@ -5,7 +5,8 @@ export const USAGE = `Usage: cdk-ami-sharing plan [--app DIR] [--stack NAME]... 
 Shows what deploying a synthesised CDK app would change on the AMIs its cdk-ami-sharing constructs
 declare (who gains and who loses launch access, IMDSv2, descriptions), and what drifted on those
 AMIs since the last deploy. Reads only: CloudFormation (the deployed stacks) and EC2
-(DescribeImageAttribute). It never writes.
+(DescribeImageAttribute; for an AMI the deploy would make public, also the handler's checks:
+GetImageBlockPublicAccessState, DescribeImages). It never writes.
 
 Options:
   --app DIR      the cloud assembly \`cdk synth\` wrote (default: cdk.out)

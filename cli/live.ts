@@ -18,7 +18,8 @@ const EC2_READS = 'ec2:DescribeImageAttribute on the AMI';
 export class LiveState {
   private readonly cache = new Map<string, Promise<Read<any>>>();
 
-  constructor(private readonly ec2: EC2Client) {}
+  /** The client the reads go through (also for the handler's read-only pre-flight checks). */
+  constructor(public readonly ec2: EC2Client) {}
 
   public launchPermissions(imageId: string): Promise<Read<ReadonlySet<string>>> {
     return this.read(imageId, 'launchPermission', () => describeLaunchPermissions(this.ec2, imageId));

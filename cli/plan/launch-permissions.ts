@@ -3,9 +3,12 @@
 // drift of the live AMI from the deployed declaration.
 import { Principal, RevokeReason } from './model';
 import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, Side, withImageId } from './planner';
+import { Deadline } from '../../lambda/deadline';
 import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
+import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/public-sharing';
 import { launchPermissionFromKey } from '../../src/validation';
+import { throwIfFatal } from '../aws';
 import { containsUnresolved } from '../resolve';
 
 export const launchPermissionsPlanner: ResourcePlanner = {
@@ -67,6 +70,21 @@ async function converge(input: PlannerInput, findings: Findings, desired: Side, 
   if (!live) return;
   const plan = planConverge({ desired: now.permissions, previous: previous?.permissions, live: live.value, mode: now.mode });
   record(findings, imageId, plan, key => previous?.permissions.has(key) ? 'dropped' : 'not-declared');
+  await checkPublicSharing(input, findings, imageId, plan.add);
+}
+
+/**
+ * The handler's own check before it makes an AMI public (block public access for AMIs, Marketplace product codes),
+ * with its messages: read-only (GetImageBlockPublicAccessState, DescribeImages), and with no time to wait out IAM.
+ */
+async function checkPublicSharing(input: PlannerInput, findings: Findings, imageId: string, adding: string[]) {
+  try {
+    await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding);
+  } catch (error) {
+    throwIfFatal(error, 'the public-sharing check');
+    const message = (error as Error).message;
+    findings.addError(message.includes('the check before making an AMI public') ? message : `the deploy would fail: ${message}`);
+  }
 }
 
 /** CloudFormation's Delete of the deployed resource (the construct left, or a new AMI replaced it). */

@@ -145,3 +145,17 @@ test('a made-public AMI is drift, even when the deploy changes nothing (no updat
   await plans.deploy(STACK, app);
   expect(await livePermissions(env.ec2, image)).toEqual(['Group:all']);
 });
+
+test('making an AMI public while block public access is on: the plan says the deploy would fail, with the handler\'s reason', async () => {
+  const image = await createImage(env.ec2);
+  await plans.deploy(STACK, sharing(image, [LaunchPermission.account(A)]));
+  env.peer.setBlockPublicAccess('block-new-sharing');
+
+  const { run, json } = await plan(sharing(image, [LaunchPermission.account(A), LaunchPermission.publicAccess()]).dir);
+
+  expect(run.code).toBe(1);
+  expect(changesOf(json, 'grant')).toEqual(['Group:all']);
+  expect(json.stacks[0].constructs[0].errors).toEqual([expect.stringMatching(
+    new RegExp(`^the deploy would fail: Permissions: LaunchPermission.publicAccess\\(\\) cannot make ${image} public: block public access for AMIs is on`))]);
+  expect(env.peer.requests.map(r => r.action)).toContain('GetImageBlockPublicAccessState');
+});
