@@ -1,8 +1,9 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 
 // The peer floor users get. 2.189.1 is the oldest aws-cdk-lib we build and test against that has everything the
-// constructs use: Runtime.NODEJS_22_X, CustomResource.serviceTimeout and Function.logGroup. Raising it forces every
-// user to upgrade, so raise it only for a feature we need.
+// constructs use: CustomResource.serviceTimeout and Function.logGroup (the nodejs24.x runtime is named directly, as
+// Runtime.NODEJS_24_X only came in 2.224.0). Raising it forces every user to upgrade, so raise it only for a feature
+// we need. The latest aws-cdk-lib, with cdk-nag 2 and 3, is checked by .ci/compat.
 const CDK_VERSION = '2.189.1';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -41,6 +42,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@0.28.2',
     'fast-check@^4.3.0',
     'cdk-nag@2.36.8',
+    '@cloud-copilot/iam-simulate@^0.1.173',
   ],
 
   jestOptions: {
@@ -80,6 +82,16 @@ const bundleCli = project.addTask('bundle:cli', {
 });
 project.preCompileTask.spawn(bundleCli);
 project.addBins({ 'cdk-ami-sharing': 'assets/cli/index.js' });
+
+// Every example in README.md and in doc comments must compile (fixtures in rosetta/), or Construct Hub and the other
+// languages' packages show it as TypeScript marked "non-compiling". The translations land in .jsii.tabl.json next to
+// .jsii, where jsii-pacmak finds them for the Python, Java, .NET and Go READMEs and docs; the npm package ships both.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every README and doc-comment example with jsii-rosetta (fixtures in rosetta/) and translate them',
+  exec: 'jsii-rosetta extract --fail .',
+});
+project.postCompileTask.spawn(rosetta);
+project.gitignore.addPatterns('/.jsii.tabl.json');
 
 project.addTask('demo', {
   description: 'Run the example stack\'s handler against a local EC2 emulator (moto) through a full lifecycle',
@@ -138,7 +150,7 @@ for (const dir of ['lambda', 'cli', 'example', 'scripts']) {
 }
 
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
-// Tests and scripts run on this machine's node 20; the bundled handler runs on nodejs22.x, where the SDK is silent.
+// Tests and scripts run on this machine's node 20; the bundled handler runs on nodejs24.x, where the SDK is silent.
 project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // Added last: projen drops earlier patterns under /test/ when it un-ignores /test/ itself. The integ snapshot's copy of

@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { LaunchPermission, LaunchPermissionMode } from '../src';
 import { planDemo } from './plan-demo';
 import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
+import { tokenRolloverDemo } from './token-rollover-demo';
 import { synthesize } from '../test/support/cloud-assembly';
 import { livePermissions, liveValue, startHandlerEnvironment } from '../test/support/handler-environment';
 import { createImage } from '../test/support/images';
@@ -68,6 +69,8 @@ async function main() {
       () => cfn.deploy(exampleStack({ imageId: rebuilt, permissions: accountAndOu(), mode: LaunchPermissionMode.EXCLUSIVE })));
 
     await step('Delete the stack', [rebuilt], () => cfn.destroy());
+
+    if (!await tokenRolloverDemo(env, print)) failed = true;
 
     const hardened = await createImage(env.ec2, { name: 'golden-ami-v3', description: 'Built by the pipeline' });
     const hardening = env.simulator();

@@ -1,5 +1,5 @@
 // The example stack from the README: a golden AMI shared with one account, an organization and an OU.
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../src';
 
@@ -8,7 +8,8 @@ export const ORGANIZATION_ARN = 'arn:aws:organizations::123456789012:organizatio
 export const OU_ARN = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij';
 
 export interface GoldenAmiSharingStackProps extends StackProps {
-  readonly imageId: string;
+  /** The AMI, or undefined to take it from the stack's `GoldenAmi` parameter (as a pipeline sets it at each deploy). */
+  readonly imageId?: string;
   readonly permissions?: LaunchPermission[];
   readonly mode?: LaunchPermissionMode;
   /** Also set the AMI's description (restored on removal). */
@@ -20,8 +21,9 @@ export interface GoldenAmiSharingStackProps extends StackProps {
 export class GoldenAmiSharingStack extends Stack {
   constructor(scope: Construct, id: string, props: GoldenAmiSharingStackProps) {
     super(scope, id, props);
+    const imageId = props.imageId ?? new CfnParameter(this, 'GoldenAmi', { type: 'String' }).valueAsString;
     new AmiLaunchPermissions(this, 'ShareGoldenAmi', {
-      imageId: props.imageId,
+      imageId,
       permissions: props.permissions ?? [
         LaunchPermission.account(CONSUMER_ACCOUNT),
         LaunchPermission.organization(ORGANIZATION_ARN),
@@ -29,10 +31,10 @@ export class GoldenAmiSharingStack extends Stack {
       mode: props.mode,
     });
     if (props.description) {
-      new AmiDescription(this, 'DescribeGoldenAmi', { imageId: props.imageId, description: props.description });
+      new AmiDescription(this, 'DescribeGoldenAmi', { imageId, description: props.description });
     }
     if (props.requireImdsV2) {
-      new AmiImdsPolicy(this, 'RequireImdsV2', { imageId: props.imageId });
+      new AmiImdsPolicy(this, 'RequireImdsV2', { imageId });
     }
   }
 }

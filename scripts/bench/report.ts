@@ -181,7 +181,7 @@ counts, bytes and characters are exact and repeat from run to run.
 | \`nproc\` | ${machine.nproc} |
 | memory | ${machine.memoryGiB} GiB |
 | node | ${machine.node} |
-| EC2 emulator | moto ${machine.moto} (\`python3 -m moto.server\`) behind the recording proxy of \`test/support/ec2-peer.ts\`, on loopback |
+| EC2 emulator | moto ${machine.moto} (\`python3 -m moto.server\`) behind the recording proxy of \`test/support/ec2-peer/\`, on loopback |
 | OS | ${machine.os} |
 | load average (1 min) | ${machine.loadAverageAtStart} at start, ${results.meta.loadAverageAtEnd} at end |
 | duration | ${seconds(totalMs)} in total: calls ${seconds(durationsMs.ec2Calls)}, converge time ${seconds(durationsMs.convergeTime)}, synth ${seconds(durationsMs.synthScale)}, bundle ${seconds(durationsMs.bundle)} |

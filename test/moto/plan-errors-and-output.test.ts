@@ -87,7 +87,8 @@ test('no credentials: a clear error, nothing from the environment, no stack trac
 test('access denied on an AMI: the construct\'s error names the call and the permission; exit 1', async () => {
   const image = await createImage(env.ec2);
   const app = plans.synth('Denied', stack => new AmiLaunchPermissions(stack, 'Share', { imageId: image, permissions: [] }));
-  env.peer.restrictImageAccess(new Set());
+  // An identity with no policy at all: IAM denies every EC2 request implicitly.
+  env.peer.enforceIdentityPolicies([]);
 
   const run = await plans.run(['plan', '--app', app.dir, '--json']);
 

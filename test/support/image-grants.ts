@@ -1,5 +1,6 @@
 // Which AMIs the handler's role may modify, read from a synthesised template's customer-managed policies: for the
-// tests that replay CloudFormation's update and cleanup phases against the policies in effect.
+// template-level tests of CloudFormation's update and cleanup phases. Tests against moto deploy through the
+// CloudFormation emulation and enforce the policies themselves instead (cloudformation/, Ec2Peer.enforceIdentityPolicies).
 
 /** The template's customer-managed policies, by logical id. */
 export function managedPolicies(resources: Record<string, any>): Record<string, any> {
@@ -11,9 +12,4 @@ export function imagesGrantedBy(policies: any[]): Set<string> {
   const statements = policies.flatMap(p => p.Properties.PolicyDocument.Statement)
     .filter((s: any) => [s.Action].flat().includes('ec2:ModifyImageAttribute'));
   return new Set([...JSON.stringify(statements).matchAll(/::image\/(?:",")?(ami-[0-9a-f]+)/g)].map(m => m[1]));
-}
-
-/** The managed policies of `before` that `after` no longer has: CloudFormation deletes them in the cleanup phase. */
-export function policiesLeaving(before: Record<string, any>, after: Record<string, any>): any[] {
-  return Object.entries(managedPolicies(before)).filter(([id]) => !(id in after)).map(([, p]) => p);
 }

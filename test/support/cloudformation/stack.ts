@@ -74,7 +74,7 @@ export class EmulatedStack {
       if (refused || id === failAfter) { failed = true; break; }
     }
     if (failed) {
-      await this.rollBack(processed, version);
+      failures.push(...await this.rollBack(processed, version));
       return { status: 'ROLLED_BACK', failures };
     }
     const old = this.version;
@@ -89,9 +89,13 @@ export class EmulatedStack {
 
   /** Deletes the stack: every resource, dependents first. */
   public async destroy(): Promise<CfnAnswer[]> {
+    // Each resource exists (and a policy stays attached) until its own turn comes.
     const all = [...this.current.values()];
+    this.pending.push(...all);
     this.current.clear();
-    return this.deleteInOrder(all, this.version?.template ?? { Resources: {} });
+    const failures = await this.deleteInOrder(all, this.version?.template ?? { Resources: {} });
+    this.pending = [];
+    return failures;
   }
 
   public physicalId(logicalId: string): string | undefined {
@@ -123,8 +127,9 @@ export class EmulatedStack {
 
   /** The managed policies attached to the handler's role right now, as IAM evaluates them. */
   public rolePolicies(): RolePolicy[] {
-    const role = this.current.get(this.options.roleLogicalId)?.physicalId;
-    return [...this.current.values(), ...this.pending]
+    const existing = [...this.current.values(), ...this.pending];
+    const role = existing.find(r => r.logicalId === this.options.roleLogicalId)?.physicalId;
+    return existing
       .filter(r => r.type === 'AWS::IAM::ManagedPolicy' && (r.properties.Roles ?? []).includes(role))
       .map(r => ({ name: r.physicalId, document: r.properties.PolicyDocument }));
   }
@@ -160,8 +165,11 @@ export class EmulatedStack {
     return undefined;
   }
 
-  /** Puts every processed resource back as it was, newest first, then deletes what the failed update created. */
-  private async rollBack(processed: Processed[], failedVersion: StackVersion): Promise<void> {
+  /**
+   * Puts every processed resource back as it was, newest first, then deletes what the failed update created (which
+   * exists, and a policy stays attached, until then); answers of failed Deletes.
+   */
+  private async rollBack(processed: Processed[], failedVersion: StackVersion): Promise<CfnAnswer[]> {
     const created: PhysicalResource[] = [];
     for (const { id, before, properties } of [...processed].reverse()) {
       const attempted = this.current.get(id);
@@ -183,8 +191,10 @@ export class EmulatedStack {
       }
       this.pending = this.pending.filter(p => p !== before);
     }
-    await this.deleteInOrder(created, failedVersion.template);
+    this.pending.push(...created);
+    const failures = await this.deleteInOrder(created, failedVersion.template);
     this.pending = [];
+    return failures;
   }
 
   /** Deletes physical resources dependents first, as ordered in `template`; answers of failed Deletes. */

@@ -1,0 +1,53 @@
+// A user's stack with every construct kind of cdk-ami-sharing, written against the packed library as a user would.
+import { Annotations, CfnParameter, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import {
+  AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission, LaunchPermissionMode,
+} from 'cdk-ami-sharing';
+import { Construct } from 'constructs';
+
+export interface EveryConstructStackProps extends StackProps {
+  /** Configure the handler with a KMS key for its log group (the other branch of the library's nag suppressions). */
+  readonly encryptLogs?: boolean;
+}
+
+export class EveryConstructStack extends Stack {
+  constructor(scope: Construct, id: string, props: EveryConstructStackProps = {}) {
+    super(scope, id, props);
+
+    if (props.encryptLogs) {
+      const key = new kms.Key(this, 'LogKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+      AmiSharingHandler.configure(this, {
+        logRetention: logs.RetentionDays.THREE_MONTHS,
+        logRemovalPolicy: RemovalPolicy.DESTROY,
+        logEncryptionKey: key,
+      });
+    }
+
+    new AmiLaunchPermissions(this, 'Share', {
+      imageId: 'ami-0123456789abcdef0',
+      permissions: [
+        LaunchPermission.account('111122223333'),
+        LaunchPermission.organizationalUnit('arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij'),
+        LaunchPermission.publicAccess(),
+      ],
+    });
+    new AmiLaunchPermissions(this, 'Exclusive', {
+      imageId: 'ami-0fedcba9876543210',
+      permissions: [LaunchPermission.organization('arn:aws:organizations::123456789012:organization/o-abcdefghij')],
+      mode: LaunchPermissionMode.EXCLUSIVE,
+    });
+    const pipelineImage = new CfnParameter(this, 'PipelineImage', { type: 'AWS::EC2::Image::Id' });
+    new AmiLaunchPermissions(this, 'FromParameter', {
+      imageId: pipelineImage.valueAsString,
+      permissions: [LaunchPermission.account('444455556666')],
+    }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    const imds = new AmiImdsPolicy(this, 'Imds', { imageId: 'ami-0123456789abcdef0' });
+    // What the README tells users to do once they have checked the AMI supports IMDSv2, so `cdk synth --strict` passes.
+    Annotations.of(imds).acknowledgeWarning('cdk-ami-sharing:imdsV2Irreversible', 'This AMI\'s software supports IMDSv2');
+
+    new AmiDescription(this, 'Desc', { imageId: 'ami-0123456789abcdef0', description: 'Golden image, CIS hardened' });
+  }
+}

@@ -1,0 +1,48 @@
+// cdk-nag 3 reads acknowledgements made with aws-cdk-lib's Validations (2.257 and later), which the floor this repository
+// builds against does not have: a stand-in Validations checks the library acknowledges each suppressed finding, on
+// its own resources, by the id cdk-nag 3 reports it under. The real cdk-nag 3 on the latest aws-cdk-lib is .ci/compat.
+import * as cdk from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { AmiLaunchPermissions, LaunchPermission } from '../../src';
+
+type Acknowledged = { path: string; id: string; reason: string };
+
+function acknowledgementsOf(build: (stack: Stack) => void): Acknowledged[] {
+  const acknowledged: Acknowledged[] = [];
+  const lib = cdk as unknown as Record<string, unknown>;
+  expect(lib.Validations).toBeUndefined();
+  lib.Validations = {
+    of: (scope: cdk.CfnResource) => ({
+      acknowledge: (...rules: Array<{ id: string; reason: string }>) =>
+        acknowledged.push(...rules.map(r => ({ path: scope.node.path, ...r }))),
+    }),
+  };
+  try {
+    build(new Stack(new App(), 'Nag'));
+  } finally {
+    delete lib.Validations;
+  }
+  return acknowledged;
+}
+
+test('every suppression is acknowledged for cdk-nag 3 on the handler\'s own resources, with its reason', () => {
+  const acknowledged = acknowledgementsOf(stack => new AmiLaunchPermissions(stack, 'Share', {
+    imageId: 'ami-0123456789abcdef0',
+    permissions: [LaunchPermission.publicAccess()],
+  }));
+  expect(acknowledged.map(a => `${a.path} ${a.id}`).sort()).toEqual([
+    'Nag/CdkAmiSharingHandler/Function/Resource NIST.800.53.R5-LambdaConcurrency',
+    'Nag/CdkAmiSharingHandler/Function/Resource NIST.800.53.R5-LambdaDLQ',
+    'Nag/CdkAmiSharingHandler/Function/Resource NIST.800.53.R5-LambdaInsideVPC',
+    'Nag/CdkAmiSharingHandler/LogGroup/Resource NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+    'Nag/CdkAmiSharingHandler/PublicSharingChecks/Resource AwsSolutions-IAM5[Resource::*]',
+  ]);
+  for (const a of acknowledged) expect(a.reason.length).toBeGreaterThan(40);
+});
+
+test('without Validations (aws-cdk-lib before 2.257) only the cdk-nag 2 metadata is written', () => {
+  const stack = new Stack(new App(), 'Nag');
+  new AmiLaunchPermissions(stack, 'Share', { imageId: 'ami-0123456789abcdef0', permissions: [LaunchPermission.publicAccess()] });
+  const metadata = stack.node.findAll().flatMap(c => c.node.metadata.map(m => m.type));
+  expect(metadata).not.toContain('aws:cdk:acknowledged-rules');
+});

@@ -1,0 +1,241 @@
+// The peer itself: the HTTP proxy in front of moto, its request pipeline (record -> pre-dispatch steps -> stale
+// reads -> emulate or forward -> record), and the settings tests use.
+import * as http from 'http';
+import { Dispatcher } from './dispatch';
+import { FaultInjector, FaultPlan } from './faults';
+import { IamVerdict, IdentityPolicy, IdentityPolicyEnforcement } from './iam';
+import { ImageAttributes } from './image-attributes';
+import { MotoBackend } from './moto-backend';
+import { MotoProcess } from './moto-process';
+import { RequestStage, runStages } from './pipeline';
+import { Answer, Call, DEFAULT_AUTHORIZATION, firstHeader, parseParams, readBody, withoutAuth, XML_CONTENT_TYPE } from './protocol';
+import { ImageBlockPublicAccessState, PublicSharing } from './public-sharing';
+import { RecordedRequest, RequestLog } from './request-log';
+import { StaleReads } from './stale-reads';
+
+export interface Ec2PeerStartOptions {
+  /** Python interpreter with moto installed (default 'python3'). */
+  readonly python?: string;
+  /** How long to wait for moto to answer (default 15 000 ms). */
+  readonly startTimeoutMs?: number;
+  /**
+   * Make one EC2 request before start() resolves, so moto's lazy import of its EC2 backend is not
+   * paid by the first real request (default true; tests of the process lifecycle turn it off).
+   */
+  readonly warmUp?: boolean;
+}
+
+export class Ec2Peer {
+  /**
+   * Starts moto on a free loopback port, waits until it answers, then starts the proxy on another
+   * free loopback port. Rejects with moto's stderr if moto does not come up.
+   */
+  public static async start(options: Ec2PeerStartOptions = {}): Promise<Ec2Peer> {
+    const moto = await MotoProcess.launch(options.python ?? 'python3', options.startTimeoutMs ?? 15_000);
+    const server = http.createServer();
+    try {
+      if (options.warmUp ?? true) {
+        // moto imports its EC2 backend on the first EC2 request (~2 s). Pay that here, so the first
+        // test or benchmark measurement does not.
+        await new MotoBackend(moto).ec2({ 'Action': 'DescribeImages', 'Owner.1': 'self' }, DEFAULT_AUTHORIZATION);
+      }
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        // Port 0: the kernel picks a free port and we read it back, so no race with other processes.
+        server.listen(0, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      await moto.kill();
+      throw err;
+    }
+    return new Ec2Peer(moto, server);
+  }
+
+  /** 'http://127.0.0.1:PORT' of the proxy: what clients point their EC2 endpoint at. */
+  public readonly endpoint: string;
+  /** moto itself, bypassing the proxy (no recording, emulation or faults). */
+  public readonly motoEndpoint: string;
+  /** Every request the proxy saw, in order of arrival. */
+  public readonly requests: RecordedRequest[];
+
+  private readonly log = new RequestLog();
+  private readonly moto: MotoProcess;
+  private readonly server: http.Server;
+  private readonly attributes: ImageAttributes;
+  private readonly sharing: PublicSharing;
+  private readonly iam: IdentityPolicyEnforcement;
+  private readonly faults = new FaultInjector();
+  private readonly staleReads: StaleReads;
+  /** What may answer a request before it is dispatched, in order: permissions first, then injected faults. */
+  private readonly stages: RequestStage[];
+
+  private constructor(moto: MotoProcess, server: http.Server) {
+    this.moto = moto;
+    this.server = server;
+    this.requests = this.log.entries;
+    const backend = new MotoBackend(moto);
+    this.iam = new IdentityPolicyEnforcement(backend);
+    this.attributes = new ImageAttributes(backend);
+    this.sharing = new PublicSharing(backend);
+    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, (imageId) => this.staleReads.forgetImage(imageId));
+    this.staleReads = new StaleReads(this.faults, (call) => dispatcher.dispatch(call),
+      (imageId, attribute, authorization) => dispatcher.describeImageAttribute(imageId, attribute, authorization, undefined));
+    this.stages = [this.iam, this.faults];
+    const address = server.address();
+    if (address === null || typeof address === 'string') {
+      throw new Error(`unexpected proxy address: ${String(address)}`);
+    }
+    this.endpoint = `http://127.0.0.1:${address.port}`;
+    this.motoEndpoint = moto.endpoint;
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.handle(req, res).catch((err: unknown) => {
+        // Last resort: never leave a client hanging because of a bug in the peer.
+        if (!res.headersSent) {
+          res.writeHead(502, { 'Content-Type': 'text/plain' });
+        }
+        res.end(`ec2-peer error: ${String(err)}`);
+      });
+    });
+  }
+
+  /** The moto process id (to check it dies with its parent). */
+  public get motoPid(): number | undefined {
+    return this.moto.pid;
+  }
+
+  public clearLog(): void {
+    this.log.clear();
+  }
+
+  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*). */
+  public writes(): RecordedRequest[] {
+    return this.log.writes();
+  }
+
+  public countByAction(): Record<string, number> {
+    return this.log.countByAction();
+  }
+
+  /** Empties moto (POST /moto-api/reset) and the peer's own state, settings, faults and log. */
+  public async reset(): Promise<void> {
+    const answer = await this.moto.request('POST', '/moto-api/reset', '', {});
+    if (answer.status !== 200) {
+      throw new Error(`moto reset answered ${answer.status}: ${answer.body}`);
+    }
+    this.attributes.clear();
+    this.sharing.clear();
+    this.iam.enforce(undefined);
+    this.clearFaults();
+    this.clearLog();
+  }
+
+  /**
+   * Enforces IAM identity policies on every request the proxy receives, evaluated by @cloud-copilot/iam-simulate for
+   * the principal HANDLER_PRINCIPAL of account PEER_ACCOUNT (moto's): each EC2 action is asked as `ec2:<Action>` on
+   * the ARN of the image or snapshot it acts on ('*' for actions without resource-level permissions), with the
+   * context keys EC2 supplies (the resource's live tags from moto, ec2:Attribute, ec2:ImageID, aws:RequestedRegion ...;
+   * see iam-requests.ts). A request not 'Allowed' is answered UnauthorizedOperation (403) and never reaches moto.
+   *
+   * The peer cannot tell the handler's requests from a test's own (both sign with the same test credentials), so
+   * while policies are set they apply to every request through `endpoint`: set up before, and read state after
+   * calling `enforceIdentityPolicies(undefined)` (the default, and what reset() restores), or through motoEndpoint.
+   */
+  public enforceIdentityPolicies(policies: ReadonlyArray<IdentityPolicy> | undefined): void {
+    this.iam.enforce(policies);
+  }
+
+  /** The IAM verdicts of the requests in the log (since the last clearLog/reset), in order of arrival. */
+  public iamVerdicts(): IamVerdict[] {
+    return this.log.iamVerdicts();
+  }
+
+  /** Stops the proxy and kills moto. Safe to call twice. */
+  public async stop(): Promise<void> {
+    if (this.server.listening) {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      // Keep-alive sockets from SDK clients would otherwise hold close() open.
+      this.server.closeAllConnections();
+      await closed;
+    }
+    await this.moto.kill();
+  }
+
+  /** Emulates the account's block public access for AMIs setting (all Regions alike). */
+  public setBlockPublicAccess(state: ImageBlockPublicAccessState): void {
+    this.sharing.blockPublicAccess = state;
+  }
+
+  /** Emulates a Marketplace AMI: DescribeImages shows the codes and the image cannot be made public. */
+  public setProductCodes(imageId: string, codes: string[]): void {
+    this.sharing.setProductCodes(imageId, codes);
+  }
+
+  /** Public AMIs allowed per Region (EC2 default 5). */
+  public setPublicImageQuota(n: number): void {
+    this.sharing.publicImageQuota = n;
+  }
+
+  public injectFaults(plan: FaultPlan): void {
+    this.faults.inject(plan);
+    this.staleReads.clear();
+  }
+
+  public clearFaults(): void {
+    this.faults.clear();
+    this.staleReads.clear();
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const params = parseParams(req.url ?? '/', body);
+    const action = params.Action ?? `${req.method} ${(req.url ?? '/').split('?')[0]}`;
+    const log = this.log.start(action, withoutAuth(params));
+    const call: Call = {
+      action,
+      params,
+      method: req.method ?? 'POST',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+      authorization: firstHeader(req.headers.authorization) ?? DEFAULT_AUTHORIZATION,
+      log,
+    };
+
+    const fault = await runStages(this.stages, call);
+    if (fault?.kind === 'drop') {
+      log.injected = 'drop';
+      req.socket.destroy();
+      return;
+    }
+    let answer: Answer;
+    if (fault?.kind === 'answer') {
+      log.injected = fault.name;
+      answer = fault.answer;
+    } else {
+      if (fault?.kind === 'latency') {
+        log.injected = 'latency';
+      }
+      answer = await this.staleReads.answer(call);
+    }
+
+    log.status = answer.status;
+    if (answer.status >= 300) {
+      log.errorCode = /<Code>([^<]*)<\/Code>/.exec(answer.body)?.[1];
+    }
+    const payload = Buffer.from(answer.body, 'utf8');
+    const headers: http.OutgoingHttpHeaders = {
+      'Content-Type': answer.contentType ?? XML_CONTENT_TYPE,
+      'Content-Length': payload.length,
+    };
+    // EC2 also sends the request id as a header; the SDK reads it from there into $metadata.requestId.
+    const requestId = /<(?:requestId|RequestID)>([^<]*)</.exec(answer.body)?.[1];
+    if (requestId !== undefined) {
+      headers['x-amzn-RequestId'] = requestId;
+    }
+    res.writeHead(answer.status, headers);
+    res.end(payload);
+  }
+}
