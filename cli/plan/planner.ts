@@ -74,7 +74,7 @@ export class Findings implements PlannerOutput {
   }
 }
 
-/** True when a DeclarationError-style parse throws; the message for the plan. */
+/** Why the deploy would fail when `parse` (one of the handler's property parsers) throws; undefined when it parses. */
 export function declarationProblem(parse: () => unknown): string | undefined {
   try {
     parse();
