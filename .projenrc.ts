@@ -34,6 +34,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'github.com/cdk-ami-sharing/cdk-ami-sharing-go' },
 
   devDeps: [
+    '@aws-sdk/client-cloudformation@^3.1169.0',
     '@aws-sdk/client-ec2@^3.1169.0',
     '@types/aws-lambda@^8.10.0',
     // The SDK's retry building blocks (the adaptive rate limiter, HttpResponse for stubbed HTTP in tests): already in
@@ -57,12 +58,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: {
-    include: ['../lambda/**/*.ts', '../example/**/*.ts', '../scripts/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../cli/**/*.ts', '../example/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'lambda', 'cli', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
   },
   experimentalIntegRunner: true,
   gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/', '/.node24/'],
@@ -75,6 +76,15 @@ const bundle = project.addTask('bundle:handler', {
   exec: 'node scripts/bundle-handler.js',
 });
 project.preCompileTask.spawn(bundle);
+
+// `npx cdk-ami-sharing plan` (cli/): bundled like the handler into assets/cli/, so the command needs nothing the
+// package does not ship (its SDK clients are inside the bundle; lambda/ and cli/ stay out of the tarball).
+const bundleCli = project.addTask('bundle:cli', {
+  description: 'Bundle cli/ into assets/cli/index.js with esbuild (the cdk-ami-sharing command)',
+  exec: 'node scripts/bundle-cli.js',
+});
+project.preCompileTask.spawn(bundleCli);
+project.addBins({ 'cdk-ami-sharing': 'assets/cli/index.js' });
 
 // Every example in README.md and in doc comments must compile (fixtures in rosetta/), or Construct Hub and the other
 // languages' packages show it as TypeScript marked "non-compiling". The translations land in .jsii.tabl.json next to
@@ -90,6 +100,7 @@ project.addTask('demo', {
   description: 'Run the example stack\'s handler against a local EC2 emulator (moto) through a full lifecycle',
   steps: [
     { spawn: bundle.name },
+    { spawn: bundleCli.name },
     { exec: 'ts-node --transpile-only example/demo.ts' },
   ],
 });
@@ -148,13 +159,14 @@ project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 // The tarball ships lib/ and the bundled handler in assets/; the handler's sources, the example and the tooling stay out.
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/lambda/');
+project.addPackageIgnore('/cli/');
 project.addPackageIgnore('/example/');
 project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/.node24/');
 
 // Type-checking (and eslint's project service) for the folders outside src/ and test/: the handler, the example and
 // the scripts, with the same compiler options as the tests.
-for (const dir of ['lambda', 'example', 'scripts']) {
+for (const dir of ['lambda', 'cli', 'example', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts', '../test/support/**/*.ts'] },
   });
