@@ -34,9 +34,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'github.com/cdk-ami-sharing/cdk-ami-sharing-go' },
 
   devDeps: [
+    '@aws-sdk/client-cloudformation@^3.1169.0',
     '@aws-sdk/client-ec2@^3.1169.0',
     '@aws-sdk/client-kms@^3.1164.0',
     '@types/aws-lambda@^8.10.0',
+    // The SDK's retry building blocks (the adaptive rate limiter, HttpResponse for stubbed HTTP in tests): already in
+    // the tree under @aws-sdk/client-ec2, named here because the handler and its tests import them.
+    '@smithy/core@^3.41.1',
     'aws-sdk-client-mock@^4.1.0',
     'aws-sdk-client-mock-jest@^4.1.0',
     'esbuild@0.28.2',
@@ -55,15 +59,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: {
-    include: ['../lambda/**/*.ts', '../example/**/*.ts', '../scripts/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../cli/**/*.ts', '../example/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'lambda', 'cli', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
   },
   experimentalIntegRunner: true,
-  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/'],
+  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/', '/.node24/'],
 });
 
 // The handler bundle ships in the npm tarball (assets/ is not in .npmignore), is rebuilt before every compile, and is
@@ -73,6 +77,15 @@ const bundle = project.addTask('bundle:handler', {
   exec: 'node scripts/bundle-handler.js',
 });
 project.preCompileTask.spawn(bundle);
+
+// `npx cdk-ami-sharing plan` (cli/): bundled like the handler into assets/cli/, so the command needs nothing the
+// package does not ship (its SDK clients are inside the bundle; lambda/ and cli/ stay out of the tarball).
+const bundleCli = project.addTask('bundle:cli', {
+  description: 'Bundle cli/ into assets/cli/index.js with esbuild (the cdk-ami-sharing command)',
+  exec: 'node scripts/bundle-cli.js',
+});
+project.preCompileTask.spawn(bundleCli);
+project.addBins({ 'cdk-ami-sharing': 'assets/cli/index.js' });
 
 // Every example in README.md and in doc comments must compile (fixtures in rosetta/), or Construct Hub and the other
 // languages' packages show it as TypeScript marked "non-compiling". The translations land in .jsii.tabl.json next to
@@ -88,6 +101,7 @@ project.addTask('demo', {
   description: 'Run the example stack\'s handler against a local EC2 emulator (moto) through a full lifecycle',
   steps: [
     { spawn: bundle.name },
+    { spawn: bundleCli.name },
     { exec: 'ts-node --transpile-only example/demo.ts' },
   ],
 });
@@ -98,6 +112,25 @@ project.addTask('bench', {
   steps: [
     { spawn: bundle.name },
     { exec: 'ts-node --transpile-only scripts/bench.ts', receiveArgs: true },
+  ],
+});
+
+// The handler runs on Lambda's nodejs24.x, the tests on this machine's node: its moto lifecycle and fault suites run on
+// Node 24 as well, from the npm registry's `node` package (it ships the real binary), kept out of git in .node24/.
+project.addTask('test:node24', {
+  description: 'The handler\'s moto lifecycle and fault suites on Node 24, the Lambda runtime\'s (installed from npm into .node24/)',
+  steps: [
+    { spawn: bundle.name },
+    {
+      // (projen runs a command named `test` as something else: the check is node's.)
+      exec: 'node -e "process.exit(require(\'fs\').existsSync(\'.node24/node_modules/.bin/node\') ? 0 : 1)" '
+        + '|| npm install --no-save --no-audit --no-fund --prefix .node24 node@24',
+    },
+    { exec: '.node24/node_modules/.bin/node --version' },
+    {
+      exec: '.node24/node_modules/.bin/node node_modules/jest/bin/jest.js --coverage=false --ci '
+        + 'test/moto/launch-permissions-lifecycle.test.ts test/moto/imds-and-description-lifecycle.test.ts test/moto/faults.test.ts',
+    },
   ],
 });
 
@@ -127,12 +160,14 @@ project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 // The tarball ships lib/ and the bundled handler in assets/; the handler's sources, the example and the tooling stay out.
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/lambda/');
+project.addPackageIgnore('/cli/');
 project.addPackageIgnore('/example/');
 project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/.node24/');
 
 // Type-checking (and eslint's project service) for the folders outside src/ and test/: the handler, the example and
 // the scripts, with the same compiler options as the tests.
-for (const dir of ['lambda', 'example', 'scripts']) {
+for (const dir of ['lambda', 'cli', 'example', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts', '../test/support/**/*.ts'] },
   });

@@ -5,6 +5,7 @@ import { DeregisterImageCommand, ModifyImageAttributeCommand } from '@aws-sdk/cl
 import { App } from 'aws-cdk-lib';
 import { LaunchPermission, LaunchPermissionMode } from '../src';
 import { encryptedAmiDemo } from './encrypted-demo';
+import { planDemo } from './plan-demo';
 import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
 import { tokenRolloverDemo } from './token-rollover-demo';
 import { synthesize } from '../test/support/cloud-assembly';
@@ -87,6 +88,8 @@ async function main() {
     await env.ec2.send(new DeregisterImageCommand({ ImageId: doomed }));
     print(`-- out of band: ${doomed} deregistered\n`);
     await step('Delete after the AMI is gone (success, no write)', [], () => again.destroy());
+
+    if (!await planDemo(env, print)) failed = true;
 
     const answers = [...cfn.answers, ...hardening.answers, ...again.answers];
     print(`CloudFormation answers: ${answers.map(a => `${a.requestType}=${a.Status}`).join(' ')}`);

@@ -14,7 +14,7 @@ const PATIENCE_MS = 90_000;
  * Calls `call` until it succeeds, retrying with backoff while it fails with an error `waitFor` accepts, up to a
  * bounded patience; then throws the last error. Only for calls that change nothing.
  */
-export async function patiently<T>(context: RequestContext, waitFor: (error: unknown) => boolean, call: () => Promise<T>): Promise<T> {
+export async function patiently<T>(context: Pick<RequestContext, 'deadline'>, waitFor: (error: unknown) => boolean, call: () => Promise<T>): Promise<T> {
   const patience = context.deadline.within(PATIENCE_MS);
   for (let attempt = 0; ; attempt++) {
     try {

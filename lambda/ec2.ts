@@ -6,18 +6,19 @@ import {
   LaunchPermission,
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import { DefaultRateLimiter } from '@smithy/core/retry';
+import { DeadlineRetryOptions, DeadlineRetryStrategy } from './retry';
 import { LaunchPermissionEntry, launchPermissionKey } from '../src/validation';
 
 /**
  * One client per container. Region, credentials and endpoint (AWS_ENDPOINT_URL_EC2) come from the standard SDK
- * configuration chain. Retries are the SDK's own: more attempts than its default 3, because EC2 throttles per account
- * and Region and a deployment shares that bucket with everything else the account does. AWS_MAX_ATTEMPTS and
- * AWS_RETRY_MODE still take precedence when set.
+ * configuration chain. Throttling and transient failures are retried until the invocation's deadline rather than for a
+ * number of attempts (see DeadlineRetryStrategy); AWS_RETRY_MODE=adaptive adds the SDK's client-side rate limiter.
  */
-export function createEc2Client(): EC2Client {
+export function createEc2Client(options: DeadlineRetryOptions = {}): EC2Client {
+  const adaptive = process.env.AWS_RETRY_MODE === 'adaptive';
   return new EC2Client({
-    maxAttempts: process.env.AWS_MAX_ATTEMPTS ? undefined : 8,
-    retryMode: process.env.AWS_RETRY_MODE ? undefined : 'adaptive',
+    retryStrategy: new DeadlineRetryStrategy({ rateLimiter: adaptive ? new DefaultRateLimiter() : undefined, ...options }),
     // A connection that hangs must fail and be retried well inside the invocation's time budget.
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
   });

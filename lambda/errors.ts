@@ -53,7 +53,23 @@ export function accessLostOnDelete(error: unknown, imageId: string, what: string
 export function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const code = awsErrorCode(error);
-    return code && code !== 'Error' && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
+    const message = code && code !== 'Error' && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
+    return message + retriesSpent(error);
   }
   return String(error);
+}
+
+/**
+ * For an error the EC2 client kept retrying (throttling, 5xx, network) until the request's time budget ran out: how
+ * many attempts it made. Without it, "RequestLimitExceeded" reads as if the handler had given up at the first refusal.
+ */
+function retriesSpent(error: Error): string {
+  const metadata = (error as { $metadata?: { attempts?: number; totalRetryDelay?: number; httpStatusCode?: number } }).$metadata;
+  const attempts = metadata?.attempts ?? 0;
+  if (attempts < 2) return '';
+  const code = awsErrorCode(error);
+  const throttled = code === 'RequestLimitExceeded' || /Throttl/.test(code ?? '');
+  const waited = Math.round((metadata?.totalRetryDelay ?? 0) / 1000);
+  return ` (${attempts} attempts${waited > 0 ? ` over ${waited} s of backoff` : ''}; retries stop when the request's time budget runs out`
+    + `${throttled ? ': EC2 throttles API requests per account and Region, and this stack shares that rate with everything else in the account' : ''})`;
 }

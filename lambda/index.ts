@@ -3,7 +3,7 @@
 // shortly before the invocation would time out.
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { CfnResponse, sendResponse } from './cfn-response';
-import { Deadline } from './deadline';
+import { Deadline, withDeadline } from './deadline';
 import { handleDescription } from './description/resource';
 import { createEc2Client } from './ec2';
 import { DeclarationError, messageOf } from './errors';
@@ -74,7 +74,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
       throw new DeclarationError([`RequestType: ${JSON.stringify(event.RequestType)} is not Create, Update or Delete`]);
     }
     const deadline = new Deadline(started + remaining - ANSWER_MARGIN_MS);
-    const outcome = await implementation(event, { ec2, kms, deadline });
+    const outcome = await withDeadline(deadline, () => implementation(event, { ec2, kms, deadline }));
     await answer({ Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, Data: outcome.data }, outcome.changes);
   } catch (error) {
     await answer({ Status: 'FAILED', PhysicalResourceId: fallbackId, Reason: messageOf(error) });

@@ -6,11 +6,13 @@
 //   2. Converge time: the handler's invocation vs the raw SDK's describe + modify (median, ratio).
 //   3. Synth scale: N constructs vs N bare CfnResources; template bytes, Lambda count, IAM policy sizes.
 //   4. Handler bundle: SDK bundled vs external; bytes, zipped bytes, fresh-process load time.
+//   5. Parallel deployment under throttling: N constructs created, updated and deleted at once against EC2's per-API
+//      token buckets; makespan against the buckets' bound, throttled requests, requests per write, failures.
 //
 // Options:
 //   --sizes=small|full   (default full; --quick = --sizes=small)   --json        JSON on stdout only
 //   --write-md[=FILE]    rewrite BENCHMARKS.md from this run        --verbose     keep the handler's own log lines
-//   --sections=calls,time,synth,bundle                              --runs=N      timed runs for sections 2 and 3
+//   --sections=calls,time,synth,bundle,throttle                      --runs=N      timed runs for sections 2 and 3
 //   --no-bundle          skip `node scripts/bundle-handler.js` (the projen task has just run it)
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -20,20 +22,28 @@ import { measureBundle } from './bench/bundle';
 import { measureConvergeTime } from './bench/converge-time';
 import { measureEc2Calls } from './bench/ec2-calls';
 import { describeMachine } from './bench/machine';
+import { measureParallelThrottling, ThrottlingPlan } from './bench/parallel-throttling';
 import { renderJson, renderMarkdown, renderText, Results } from './bench/report';
-import { measureSynthScale } from './bench/synth-scale';
+import { measureLargest, measureSynthScale } from './bench/synth-scale';
 import { now, progress } from './bench/util';
 import { startHandlerEnvironment } from '../test/support/handler-environment';
 
 const ROOT = path.join(__dirname, '..');
 
+// Throttling: at full size, EC2's own bucket sizes in real time, and once more with the adaptive retry mode; the small
+// run scales the buckets to its N (the same contention as 400 constructs) and refills them 20 times faster.
+const FULL_THROTTLING: ThrottlingPlan[] = [
+  ...[50, 200, 400].map(constructs => ({ constructs, mode: 'standard' as const, scaledTo400: false, speedup: 1 })),
+  { constructs: 200, mode: 'adaptive', scaledTo400: false, speedup: 1 },
+];
+const SMALL_THROTTLING: ThrottlingPlan[] = [{ constructs: 20, mode: 'standard', scaledTo400: true, speedup: 20 }];
 const SIZES = {
-  small: { principals: [1, 10], constructs: [1, 50], timingRuns: 3, synthRuns: 3, loadRuns: 3 },
-  full: { principals: [1, 10, 100, 1000], constructs: [1, 50, 200, 400], timingRuns: 15, synthRuns: 5, loadRuns: 15 },
+  small: { principals: [1, 10], constructs: [1, 50], timingRuns: 3, synthRuns: 3, loadRuns: 3, throttling: SMALL_THROTTLING },
+  full: { principals: [1, 10, 100, 1000], constructs: [1, 50, 200, 400], timingRuns: 15, synthRuns: 5, loadRuns: 15, throttling: FULL_THROTTLING },
 };
 
-type Section = 'calls' | 'time' | 'synth' | 'bundle';
-const SECTIONS: Section[] = ['calls', 'time', 'synth', 'bundle'];
+type Section = 'calls' | 'time' | 'synth' | 'bundle' | 'throttle';
+const SECTIONS: Section[] = ['calls', 'time', 'synth', 'bundle', 'throttle'];
 
 interface Options {
   readonly sizes: 'small' | 'full';
@@ -135,7 +145,7 @@ async function main(): Promise<number> {
   };
 
   try {
-    if (options.sections.has('calls') || options.sections.has('time')) {
+    if (options.sections.has('calls') || options.sections.has('time') || options.sections.has('throttle')) {
       progress('starting moto behind the recording proxy');
       // Sets the AWS_* variables (endpoint, Region, dummy credentials) the bundled handler's client reads.
       const env = await startHandlerEnvironment();
@@ -146,12 +156,16 @@ async function main(): Promise<number> {
         if (options.sections.has('time')) {
           results.convergeTime = await section('convergeTime', () => measureConvergeTime(env, size.principals, timingRuns, violations));
         }
+        if (options.sections.has('throttle')) {
+          results.throttling = await section('throttling', () => measureParallelThrottling(env, size.throttling, violations));
+        }
       } finally {
         await env.stop();
       }
     }
     if (options.sections.has('synth')) {
       results.synthScale = await section('synthScale', () => measureSynthScale(size.constructs, synthRuns, workDir, violations));
+      if (options.sizes === 'full') results.synthLargest = await section('synthLargest', () => measureLargest(results.synthScale!, workDir));
     }
     if (options.sections.has('bundle')) {
       results.bundle = await section('bundle', () => measureBundle(ROOT, path.join(workDir, 'bundle'), size.loadRuns, violations));
@@ -174,6 +188,7 @@ async function main(): Promise<number> {
         'converge-time runs': timingRuns,
         'synth runs': synthRuns,
         'load runs': size.loadRuns,
+        'throttling': size.throttling.map(t => `${t.constructs} ${t.mode}${t.scaledTo400 ? ' (buckets x N/400)' : ''}${t.speedup !== 1 ? ` (refill x${t.speedup})` : ''}`),
       },
       durationsMs,
       totalMs: now() - started,

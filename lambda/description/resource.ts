@@ -9,6 +9,7 @@ import { unknownPropertyErrors } from '../properties';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { UndoLog, undoingOnFailure } from '../undo';
 import { descriptionPhysicalId, parseDescriptionPhysicalId } from './original';
+import { descriptionNeedsWrite } from './plan';
 
 interface DescriptionDeclaration {
   readonly imageId: string;
@@ -60,7 +61,7 @@ export const handleDescription: ResourceHandler = async (event, context): Promis
     // Remember the original before the first write to this image, and never again for it: on an Update of the same
     // image the live value is our own.
     const physicalResourceId = sameImage ? event.PhysicalResourceId : descriptionPhysicalId(desired.imageId, live);
-    const writes = live === desired.description ? 0 : await write(context, desired.imageId, desired.description, undo, live);
+    const writes = descriptionNeedsWrite(live, desired.description) ? await write(context, desired.imageId, desired.description, undo, live) : 0;
     return { physicalResourceId, data: { ImageId: desired.imageId }, changes: { writes } };
   });
 };
@@ -68,7 +69,7 @@ export const handleDescription: ResourceHandler = async (event, context): Promis
 /** Sets the description when it differs, then reads it back. Returns the number of writes. */
 async function converge(context: RequestContext, imageId: string, description: string, undo = new UndoLog()): Promise<number> {
   const live = await describeAttributeValue(context.ec2, imageId, 'description');
-  return (live ?? '') === description ? 0 : write(context, imageId, description, undo, live);
+  return descriptionNeedsWrite(live, description) ? write(context, imageId, description, undo, live) : 0;
 }
 
 /** Sets the description, records how to put `before` back, then reads it back. Returns the number of writes. */
@@ -77,7 +78,7 @@ async function write(context: RequestContext, imageId: string, description: stri
   undo.push(() => set(context, imageId, before ?? ''));
   await verify(context, `description of ${imageId}`,
     () => describeAttributeValue(context.ec2, imageId, 'description'),
-    live => (live ?? '') === description ? [] : [`the live description is still ${JSON.stringify(live ?? '')}`]);
+    live => descriptionNeedsWrite(live, description) ? [`the live description is still ${JSON.stringify(live ?? '')}`] : []);
   return 1;
 }
 

@@ -6,6 +6,7 @@ import { DeclarationError, messageOf } from '../errors';
 import { log } from '../log';
 import { unknownPropertyErrors } from '../properties';
 import { Outcome, ResourceHandler } from '../resource';
+import { needsImdsV2 } from './plan';
 
 export function imdsPolicyPhysicalId(imageId: string): string {
   return `${imageId}/imdsSupport`;
@@ -30,7 +31,7 @@ export const handleImdsPolicy: ResourceHandler = async (event, context): Promise
   const read = () => describeAttributeValue(context.ec2, imageId, 'imdsSupport');
   const live = await readWaitingForImageAndAccess(context, imageId, 'imdsSupport', read);
   let writes = 0;
-  if (live !== 'v2.0') {
+  if (needsImdsV2(live)) {
     try {
       await requireImdsV2(context.ec2, imageId);
     } catch (error) {
@@ -38,7 +39,7 @@ export const handleImdsPolicy: ResourceHandler = async (event, context): Promise
     }
     writes = 1;
     log('INFO', 'imdsSupport set to v2.0', { imageId });
-    await verify(context, `imdsSupport of ${imageId}`, read, value => value === 'v2.0' ? [] : [`imdsSupport is still ${JSON.stringify(value ?? null)}`]);
+    await verify(context, `imdsSupport of ${imageId}`, read, value => needsImdsV2(value) ? [`imdsSupport is still ${JSON.stringify(value ?? null)}`] : []);
   }
   return { physicalResourceId: imdsPolicyPhysicalId(imageId), data: { ImageId: imageId }, changes: { writes } };
 };

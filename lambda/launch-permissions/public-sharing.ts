@@ -13,7 +13,7 @@ const PUBLIC = 'Group:all';
  * only a later read asked for).
  */
 export async function checkPublicSharingAllowed(
-  context: RequestContext, imageId: string, adding: readonly string[], storage?: ImageStorage): Promise<void> {
+  context: Pick<RequestContext, 'ec2' | 'deadline'>, imageId: string, adding: readonly string[], storage?: ImageStorage): Promise<void> {
   if (!adding.includes(PUBLIC)) return;
 
   // Block public access for AMIs ("Understand block public access for AMIs", EC2 user guide): on by default for new
@@ -50,7 +50,7 @@ export async function checkPublicSharingAllowed(
  * One pre-flight read. Its policy statement (PublicSharingChecks) is created by the deployment that first declares
  * publicAccess(), so a denial is waited out like the first read's.
  */
-async function check<T>(context: RequestContext, what: string, call: () => Promise<T>): Promise<T> {
+async function check<T>(context: Pick<RequestContext, 'ec2' | 'deadline'>, what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await patiently(context, isAccessDenied, call);
   } catch (error) {

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { allows, RolePolicies, rolePolicies, TYPICAL } from './iam';
+import { buildAwsCustomResources, largestFitting, ModifyCall, Synthesized, synthesizeInto, Variant } from './synth-alternatives';
 import { imageIdFor, median, now, progress, ratio } from './util';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
 
@@ -39,7 +40,11 @@ export interface SynthRow {
   /** Whether the role may also modify an image the stack does not declare. */
   readonly undeclaredImageAllowed: boolean;
   readonly fits: boolean;
+  /** The same AMIs as one AwsCustomResource each (see synth-alternatives.ts), and the bare floor's resource count. */
+  readonly awsCustomResource: Synthesized & { readonly medianMs: number };
+  readonly bareResources: number;
 }
+
 
 /** The kind of construct i and the properties its custom resource carries. */
 function declaration(i: number) {
@@ -74,6 +79,19 @@ function buildLibrary(app: App, n: number): Stack {
   return stack;
 }
 
+/** The modifyImageAttribute call that does what declaration i declares, and the one that undoes it. */
+function modifyCall(i: number): ModifyCall {
+  const d = declaration(i);
+  if (d.kind === 'launchPermissions') {
+    const permissions = d.properties.Permissions;
+    return { imageId: d.imageId, apply: { LaunchPermission: { Add: permissions } }, undo: { LaunchPermission: { Remove: permissions } } };
+  }
+  if (d.kind === 'description') return { imageId: d.imageId, apply: { Description: { Value: d.description } }, undo: { Description: { Value: '' } } };
+  return { imageId: d.imageId, apply: { ImdsSupport: { Value: 'v2.0' } } };
+}
+
+const buildAwsCustomResource = (app: App, n: number) => buildAwsCustomResources(app, STACK_NAME, modifyCall, n);
+
 function buildBare(app: App, n: number): Stack {
   const stack = new Stack(app, STACK_NAME);
   for (let i = 0; i < n; i++) {
@@ -103,37 +121,77 @@ export function measureSynthScale(sizes: readonly number[], runs: number, workDi
   // Warm-up: module loading and the asset's first fingerprint are not part of any measurement.
   synth(buildLibrary, 3, false);
   synth(buildBare, 3, false);
+  synth(buildAwsCustomResource, 3, false);
 
   const rows: SynthRow[] = [];
   for (const n of sizes) {
     progress(`synth scale: ${n} construct(s), ${runs} runs`);
     const libraryMs: number[] = [];
     const bareMs: number[] = [];
+    const customMs: number[] = [];
     let template: any;
     let templateBytes = 0;
     let bareTemplateBytes = 0;
+    let bareResources = 0;
+    let custom: Synthesized = { ms: NaN, bytes: NaN, resources: NaN };
+    const variants = ['library', 'bare', 'awsCustomResource'];
     for (let i = 0; i < runs; i++) {
-      const order = i % 2 === 0 ? ['library', 'bare'] : ['bare', 'library'];
-      for (const which of order) {
+      // Each run rotates which variant goes first.
+      for (const which of [...variants.slice(i % 3), ...variants.slice(0, i % 3)]) {
         if (which === 'library') {
           const r = synth(buildLibrary, n, template === undefined);
           libraryMs.push(r.ms);
           template ??= r.template;
           templateBytes = r.bytes;
-        } else {
-          const r = synth(buildBare, n, false);
+        } else if (which === 'bare') {
+          const r = synth(buildBare, n, true);
           bareMs.push(r.ms);
           bareTemplateBytes = r.bytes;
+          bareResources = Object.keys(r.template.Resources).length;
+        } else {
+          const { template: _template, ...result } = synthesizeInto(path.join(workDir, `synth-${++counter}`), app => buildAwsCustomResource(app, n));
+          custom = result;
+          customMs.push(custom.ms);
         }
       }
     }
-    rows.push(analyse(n, runs, libraryMs, bareMs, template, templateBytes, bareTemplateBytes, violations));
+    const row = analyse(n, runs, libraryMs, bareMs, template, templateBytes, bareTemplateBytes, violations);
+    rows.push({ ...row, bareResources, awsCustomResource: { ...custom, medianMs: custom.error ? NaN : median(customMs) } });
   }
   return rows;
 }
 
+/**
+ * The largest N each variant holds in one stack: extrapolated from the two largest sizes each synthesised, then found
+ * exactly by synthesising around the estimate.
+ */
+export function measureLargest(rows: SynthRow[], workDir: string): Partial<Record<Variant, number>> {
+  const estimate = (points: Array<{ n: number; resources: number; bytes: number }>) => {
+    const ok = points.filter(p => Number.isFinite(p.resources));
+    if (ok.length < 2) return undefined;
+    const [a, b] = ok.slice(-2);
+    const byResources = b.n + (MAX_RESOURCES - b.resources) / ((b.resources - a.resources) / (b.n - a.n));
+    const byBytes = b.n + (MAX_TEMPLATE_BYTES - b.bytes) / ((b.bytes - a.bytes) / (b.n - a.n));
+    return Math.min(byResources, byBytes);
+  };
+  const fits = (s: Synthesized) => !s.error && s.resources <= MAX_RESOURCES && s.bytes <= MAX_TEMPLATE_BYTES;
+  const builds: Record<Variant, [(app: App, n: number) => Stack, Array<{ n: number; resources: number; bytes: number }>]> = {
+    library: [buildLibrary, rows.map(r => ({ n: r.constructs, resources: r.resources, bytes: r.templateBytes }))],
+    awsCustomResource: [buildAwsCustomResource, rows.map(r => ({ n: r.constructs, ...r.awsCustomResource }))],
+    bare: [buildBare, rows.map(r => ({ n: r.constructs, resources: r.bareResources, bytes: r.bareTemplateBytes }))],
+  };
+  const largest: Partial<Record<Variant, number>> = {};
+  for (const [variant, [build, points]] of Object.entries(builds) as Array<[Variant, typeof builds[Variant]]>) {
+    const guess = estimate(points);
+    if (guess === undefined) continue;
+    progress(`synth scale: largest stack of ${variant} (estimate ${Math.floor(guess)})`);
+    largest[variant] = largestFitting(workDir, build, fits, guess);
+  }
+  return largest;
+}
+
 function analyse(n: number, runs: number, libraryMs: number[], bareMs: number[], template: any,
-  templateBytes: number, bareTemplateBytes: number, violations: string[]): SynthRow {
+  templateBytes: number, bareTemplateBytes: number, violations: string[]): Omit<SynthRow, 'awsCustomResource' | 'bareResources'> {
   const where = `synth, ${n} construct(s)`;
   const resources = Object.entries<any>(template.Resources ?? {});
   const functions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function');

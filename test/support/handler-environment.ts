@@ -14,6 +14,8 @@ export interface HandlerEnvironment {
   /** A client for setting up and inspecting state (not the handler's own). */
   readonly ec2: EC2Client;
   readonly handler: Handler;
+  /** The handler bundle's index.js in the synthesised cloud assembly (see loadHandlerInstance). */
+  readonly handlerPath: string;
   /** A fresh CloudFormation stand-in (one per simulated stack). */
   simulator(remainingMs?: number): CfnSimulator;
   stop(): Promise<void>;
@@ -50,11 +52,13 @@ export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
   delete process.env.AWS_PROFILE;
 
   let handler: Handler;
+  let handlerPath: string;
   try {
     const app = new App();
     const stack = new Stack(app, 'HandlerSource');
     new AmiLaunchPermissions(stack, 'Share', { imageId: 'ami-12345678', permissions: [] });
-    handler = loadHandler(synthesize(app, stack).handlerPath);
+    handlerPath = synthesize(app, stack).handlerPath;
+    handler = loadHandler(handlerPath);
   } catch (error) {
     // Without this, the running peer keeps jest waiting after the failure instead of letting it report.
     await peer.stop();
@@ -68,6 +72,7 @@ export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
     server,
     ec2,
     handler,
+    handlerPath,
     simulator: (remainingMs?: number) => new CfnSimulator(handler, server, remainingMs),
     stop: async () => {
       ec2.destroy();

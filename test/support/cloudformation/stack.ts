@@ -37,6 +37,14 @@ export interface DeployResult {
   readonly failures: CfnAnswer[];
 }
 
+export interface DeployedState {
+  readonly stackName: string;
+  readonly template: any;
+  readonly parameters: ReadonlyArray<{ readonly key: string; readonly value: string; readonly resolvedValue: string }>;
+  readonly outputs: ReadonlyArray<{ readonly key: string; readonly value: string; readonly exportName?: string }>;
+  readonly resources: ReadonlyArray<{ readonly logicalId: string; readonly type: string; readonly physicalId: string }>;
+}
+
 /** A resource the update phase created, updated or replaced (or tried to), with what it was before. */
 interface Processed { readonly id: string; readonly before?: PhysicalResource; readonly properties: Record<string, any> }
 
@@ -96,6 +104,25 @@ export class EmulatedStack {
 
   public attribute(logicalId: string, name: string): string | undefined {
     return this.current.get(logicalId)?.attributes[name];
+  }
+
+  /**
+   * What CloudFormation's read calls would show of the stack after its last successful deployment (undefined before
+   * the first): the template, parameter values (as given, and as resolved for SSM-typed ones), each resource's
+   * physical id, and the outputs' values. The CloudFormation read peer serves these (read-peer.ts).
+   */
+  public deployedState(): DeployedState | undefined {
+    const version = this.version;
+    if (!version) return undefined;
+    const context = this.context(version);
+    const parameters = Object.entries<any>(version.template.Parameters ?? {}).map(([key, declared]) => ({
+      key, value: String(version.parameters?.[key] ?? declared.Default), resolvedValue: context.parameters[key],
+    }));
+    const outputs = Object.entries<any>(version.template.Outputs ?? {}).map(([key, output]) => ({
+      key, value: String(resolve(output.Value, context)), exportName: output.Export ? String(resolve(output.Export.Name, context)) : undefined,
+    }));
+    const resources = [...this.current.values()].map(r => ({ logicalId: r.logicalId, type: r.type, physicalId: r.physicalId }));
+    return { stackName: this.options.stackName, template: version.template, parameters, outputs, resources };
   }
 
   /** The managed policies attached to the handler's role right now, as IAM evaluates them. */

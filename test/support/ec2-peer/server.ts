@@ -11,8 +11,10 @@ import { MotoProcess } from './moto-process';
 import { RequestStage, runStages } from './pipeline';
 import { Answer, Call, DEFAULT_AUTHORIZATION, firstHeader, parseParams, readBody, withoutAuth, XML_CONTENT_TYPE } from './protocol';
 import { ImageBlockPublicAccessState, PublicSharing } from './public-sharing';
+import { RateLimits } from './rate-limits';
 import { RecordedRequest, RequestLog } from './request-log';
 import { StaleReads } from './stale-reads';
+import type { TokenBuckets } from '../token-buckets';
 
 export interface Ec2PeerStartOptions {
   /** Python interpreter with moto installed (default 'python3'). */
@@ -69,10 +71,11 @@ export class Ec2Peer {
   private readonly sharing: PublicSharing;
   private readonly iam: IdentityPolicyEnforcement;
   private readonly faults = new FaultInjector();
+  private readonly rateLimits = new RateLimits();
   private readonly staleReads: StaleReads;
   /** Encrypted AMIs and KMS (encrypted-images.ts). The handler's KMS requests come through the proxy too. */
   public readonly encryption: EncryptedImages;
-  /** What may answer a request before it is dispatched, in order: permissions first, then injected faults. */
+  /** What may answer a request before it is dispatched, in order: permissions, EC2's rate limits, injected faults. */
   private readonly stages: RequestStage[];
 
   private constructor(moto: MotoProcess, server: http.Server) {
@@ -87,7 +90,7 @@ export class Ec2Peer {
     this.encryption = new EncryptedImages(moto);
     this.staleReads = new StaleReads(this.faults, (call) => this.encryption.handle(call, (c) => dispatcher.dispatch(c)),
       (imageId, attribute, authorization) => dispatcher.describeImageAttribute(imageId, attribute, authorization, undefined));
-    this.stages = [this.iam, this.faults];
+    this.stages = [this.iam, this.rateLimits, this.faults];
     const address = server.address();
     if (address === null || typeof address === 'string') {
       throw new Error(`unexpected proxy address: ${String(address)}`);
@@ -133,8 +136,17 @@ export class Ec2Peer {
     this.sharing.clear();
     this.encryption.clear();
     this.iam.enforce(undefined);
+    this.rateLimits.buckets = undefined;
     this.clearFaults();
     this.clearLog();
+  }
+
+  /**
+   * Enforces EC2's per-API request token buckets (see rate-limits.ts): while set, a request whose bucket is empty
+   * answers RequestLimitExceeded (HTTP 503). undefined (the default, and what reset() restores) stops it.
+   */
+  public enforceTokenBuckets(buckets: TokenBuckets | undefined): void {
+    this.rateLimits.buckets = buckets;
   }
 
   /**

@@ -1,0 +1,136 @@
+// Custom::AmiLaunchPermissions: what a deploy grants and revokes, decided by the handler's planConverge / planDelete
+// with the same inputs the handler will get (the deployed declaration is the Update's OldResourceProperties), and the
+// drift of the live AMI from the deployed declaration.
+import { Principal, RevokeReason } from './model';
+import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, Side, withImageId } from './planner';
+import { Deadline } from '../../lambda/deadline';
+import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/plan';
+import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
+import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/public-sharing';
+import { launchPermissionFromKey } from '../../src/validation';
+import { throwIfFatal } from '../aws';
+import { containsUnresolved } from '../resolve';
+
+export const launchPermissionsPlanner: ResourcePlanner = {
+  async plan(input: PlannerInput): Promise<PlannerOutput> {
+    const findings = new Findings(input.where);
+    const { desired, deployed, action } = input;
+    const now = desired ? declarationOf(desired, findings) : undefined;
+    const before = deployed ? previousOf(deployed) : undefined;
+    findings.mode = now?.mode ?? before?.mode;
+
+    if (deployed?.image.id && before) await drift(input, findings, deployed.image.id, before);
+
+    if (action === 'create' || action === 'update' || action === 'replace') {
+      if (now && desired) await converge(input, findings, desired, now, action === 'update' ? before : undefined);
+      if (action === 'replace' && before && deployed) await cleanUp(input, findings, deployed, before, deployed.updateReplacePolicy);
+    } else if (action === 'delete' && before && deployed) {
+      await cleanUp(input, findings, deployed, before, deployed.deletionPolicy);
+    }
+    markDriftThisDeployFixes(findings);
+    return findings;
+  },
+};
+
+/** The declaration a Create or Update would get, or undefined (with the reason recorded) when it cannot be known. */
+function declarationOf(side: Side, findings: Findings): LaunchPermissionsDeclaration | undefined {
+  if (containsUnresolved(side.properties.Permissions) || containsUnresolved(side.properties.Mode)) {
+    findings.notes.push('some principals are tokens resolved at deploy: the plan cannot show who gains access through them');
+    return undefined;
+  }
+  const properties = withImageId(side.properties, side.image);
+  const problem = declarationProblem(() => parseLaunchPermissionsProperties(properties));
+  if (problem) {
+    findings.addError(problem);
+    return undefined;
+  }
+  return parseLaunchPermissionsProperties(properties);
+}
+
+/** The deployed declaration, as the handler reads OldResourceProperties: undefined when it does not validate. */
+function previousOf(deployed: DeployedSide): LaunchPermissionsDeclaration | undefined {
+  if (!deployed.image.id || containsUnresolved(deployed.properties.Permissions)) return undefined;
+  try {
+    return parseLaunchPermissionsProperties(withImageId(deployed.properties, deployed.image));
+  } catch {
+    return undefined;
+  }
+}
+
+async function converge(input: PlannerInput, findings: Findings, desired: Side, now: LaunchPermissionsDeclaration,
+  previous: LaunchPermissionsDeclaration | undefined) {
+  const imageId = desired.image.id;
+  if (!imageId) {
+    // Nothing to read: every declared principal is what the AMI CloudFormation resolves may gain.
+    for (const key of [...now.permissions].sort()) findings.changes.push({ kind: 'grant', principal: launchPermissionFromKey(key) });
+    if (now.mode === 'EXCLUSIVE') findings.notes.push('EXCLUSIVE: anyone else on the AMI resolved at deploy is revoked');
+    return;
+  }
+  const live = findings.value(await input.live.launchPermissions(imageId), imageId, 'target');
+  if (!live) return;
+  const plan = planConverge({ desired: now.permissions, previous: previous?.permissions, live: live.value, mode: now.mode });
+  record(findings, imageId, plan, key => previous?.permissions.has(key) ? 'dropped' : 'not-declared');
+  await checkPublicSharing(input, findings, imageId, plan.add);
+}
+
+/**
+ * The handler's own check before it makes an AMI public (block public access for AMIs, Marketplace product codes),
+ * with its messages: read-only (GetImageBlockPublicAccessState, DescribeImages), and with no time to wait out IAM.
+ */
+async function checkPublicSharing(input: PlannerInput, findings: Findings, imageId: string, adding: string[]) {
+  try {
+    await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding);
+  } catch (error) {
+    throwIfFatal(error, 'the public-sharing check');
+    const message = (error as Error).message;
+    findings.addError(message.includes('the check before making an AMI public') ? message : `the deploy would fail: ${message}`);
+  }
+}
+
+/** CloudFormation's Delete of the deployed resource (the construct left, or a new AMI replaced it). */
+async function cleanUp(input: PlannerInput, findings: Findings, deployed: DeployedSide, before: LaunchPermissionsDeclaration, policy?: string) {
+  const imageId = deployed.image.id!;
+  if (policy === 'Retain') {
+    findings.notes.push(`RemovalPolicy RETAIN: the launch permissions stay on ${imageId}`);
+    return;
+  }
+  const live = findings.value(await input.live.launchPermissions(imageId), imageId, 'deployed');
+  if (!live) return;
+  record(findings, imageId, planDelete(before.permissions, live.value), () => 'removed');
+}
+
+/**
+ * Drift is what the handler would change to make the live AMI exactly the deployed declaration: the EXCLUSIVE plan
+ * against it. Principals other constructs of this library declare on the AMI are theirs, not drift.
+ */
+async function drift(input: PlannerInput, findings: Findings, imageId: string, before: LaunchPermissionsDeclaration) {
+  const live = findings.value(await input.live.launchPermissions(imageId), imageId, 'deployed');
+  if (!live) return;
+  const exact = planConverge({ desired: before.permissions, live: live.value, mode: 'EXCLUSIVE' });
+  const others = input.othersDeclare(imageId);
+  for (const key of exact.remove.filter(k => !others.has(k))) {
+    findings.drift.push({ kind: 'principal-added', imageId, principal: launchPermissionFromKey(key), revokedByThisDeploy: false });
+  }
+  for (const key of exact.add) {
+    findings.drift.push({ kind: 'principal-removed', imageId, principal: launchPermissionFromKey(key), restoredByThisDeploy: false });
+  }
+}
+
+function record(findings: Findings, imageId: string, plan: Plan, reason: (key: string) => RevokeReason) {
+  for (const key of plan.remove) findings.changes.push({ kind: 'revoke', imageId, principal: launchPermissionFromKey(key), reason: reason(key) });
+  for (const key of plan.add) findings.changes.push({ kind: 'grant', imageId, principal: launchPermissionFromKey(key) });
+}
+
+/** Says, for each drifted principal, whether this deploy's changes put it back. */
+function markDriftThisDeployFixes(findings: Findings) {
+  const same = (a: Principal, b: Principal) => JSON.stringify(a) === JSON.stringify(b);
+  findings.drift.forEach((d, i) => {
+    if (d.kind === 'principal-added') {
+      const revoked = findings.changes.some(c => c.kind === 'revoke' && c.imageId === d.imageId && same(c.principal, d.principal));
+      findings.drift[i] = { ...d, revokedByThisDeploy: revoked };
+    } else if (d.kind === 'principal-removed') {
+      const granted = findings.changes.some(c => c.kind === 'grant' && c.imageId === d.imageId && same(c.principal, d.principal));
+      findings.drift[i] = { ...d, restoredByThisDeploy: granted };
+    }
+  });
+}

@@ -1,0 +1,91 @@
+// What `cdk-ami-sharing plan` reports, as data: the JSON output is this model, the human output a rendering of it.
+import type { LaunchPermissionEntry } from '../../src/validation';
+
+/** What CloudFormation would do with one construct's custom resource on deploy. */
+export type ConstructAction = 'create' | 'update' | 'replace' | 'delete' | 'none';
+
+/** Where a construct's AMI id comes from. */
+export type ImageSource =
+  /** A literal AMI id in the template. */
+  | 'literal'
+  /** A token CloudFormation resolved at the last deployment (the custom resource's physical id, a parameter, an output). */
+  | 'deployed'
+  /** A token CloudFormation only resolves during the deploy: the plan cannot read that AMI. */
+  | 'unresolved';
+
+export interface ImageRef {
+  /** The AMI id, or undefined when it is only resolved at deploy. */
+  readonly id?: string;
+  readonly source: ImageSource;
+  /** The template expression of a token image id. */
+  readonly expression?: unknown;
+}
+
+/** One launch permission principal, as EC2 spells it: exactly one field set. */
+export type Principal = LaunchPermissionEntry;
+
+export type Change =
+  | { readonly kind: 'grant'; readonly imageId?: string; readonly principal: Principal }
+  | { readonly kind: 'revoke'; readonly imageId: string; readonly principal: Principal; readonly reason: RevokeReason }
+  | { readonly kind: 'set-description'; readonly imageId?: string; readonly from?: string; readonly to: string }
+  | { readonly kind: 'restore-description'; readonly imageId: string; readonly from?: string; readonly to: string }
+  | { readonly kind: 'require-imdsv2'; readonly imageId?: string; readonly from?: string };
+
+export type RevokeReason =
+  /** ADDITIVE: the deployed declaration had it and this one drops it. */
+  | 'dropped'
+  /** EXCLUSIVE: live but not declared (added outside the stack, or dropped). */
+  | 'not-declared'
+  /** The construct leaves the stack, or its resource is replaced (new AMI): CloudFormation's Delete revokes it. */
+  | 'removed';
+
+export type Drift =
+  /** On the live AMI but not in the deployed declaration (shared by hand, or by something else). */
+  | { readonly kind: 'principal-added'; readonly imageId: string; readonly principal: Principal; readonly revokedByThisDeploy: boolean }
+  /** Declared and deployed, but no longer on the live AMI (revoked by hand, or the consumer left). */
+  | { readonly kind: 'principal-removed'; readonly imageId: string; readonly principal: Principal; readonly restoredByThisDeploy: boolean }
+  | { readonly kind: 'description'; readonly imageId: string; readonly live?: string; readonly declared: string }
+  | { readonly kind: 'imds-support'; readonly imageId: string; readonly live?: string }
+  | { readonly kind: 'image-gone'; readonly imageId: string };
+
+export interface ConstructPlan {
+  /** The construct's path in the app (from the template's aws:cdk:path metadata), else its logical id. */
+  readonly path: string;
+  readonly logicalId: string;
+  readonly resourceType: string;
+  /** ADDITIVE or EXCLUSIVE, for launch permissions. */
+  readonly mode?: string;
+  readonly action: ConstructAction;
+  /** The AMI this construct declares now (for a removed construct: the AMI it was deployed on). */
+  readonly image: ImageRef;
+  /** The AMI it was deployed on, when that differs from `image` (a replacement). */
+  readonly previousImageId?: string;
+  readonly changes: Change[];
+  readonly drift: Drift[];
+  /** Why the deploy would fail, or what the plan could not read. Any error makes the exit code 1. */
+  readonly errors: string[];
+  /** Facts worth knowing that change nothing (e.g. a retained resource, an irreversible attribute). */
+  readonly notes: string[];
+}
+
+export interface StackPlan {
+  readonly stackName: string;
+  /** The stack's display name in the app (Stage/Stack). */
+  readonly displayName: string;
+  readonly region?: string;
+  /** The deployed stack's status, or undefined when it is not deployed. */
+  readonly deployedStatus?: string;
+  readonly constructs: ConstructPlan[];
+  readonly errors: string[];
+}
+
+export interface PlanReport {
+  readonly stacks: StackPlan[];
+}
+
+/** 0 nothing to change, 2 changes or drift, 1 an error (as `terraform plan -detailed-exitcode`). */
+export function exitCodeOf(report: PlanReport): 0 | 1 | 2 {
+  const constructs = report.stacks.flatMap(s => s.constructs);
+  if (report.stacks.some(s => s.errors.length > 0) || constructs.some(c => c.errors.length > 0)) return 1;
+  return constructs.some(c => c.changes.length > 0 || c.drift.length > 0 || c.action !== 'none') ? 2 : 0;
+}

@@ -1,0 +1,99 @@
+// The plan of every selected stack: read what is deployed (CloudFormation), pair it with what is synthesised, then let
+// each resource type's planner read the live AMIs (EC2) and decide with the handler's modules. Reads only.
+import type { AssemblyStack } from '../assembly';
+import { AwsClients, FatalAwsError } from '../aws';
+import { DeployedStack, readDeployedStack, readExports } from '../deployed';
+import { LiveState } from '../live';
+import { importsValues, Resolver } from '../resolve';
+import { ConstructPlan, PlanReport, StackPlan } from './model';
+import { PLANNERS } from './planners';
+import { ConstructPair, pairConstructs, principalsOf } from './sides';
+
+interface StackInputs {
+  readonly stack: AssemblyStack;
+  readonly region: string;
+  readonly deployed?: DeployedStack;
+  readonly pairs: ConstructPair[];
+  readonly error?: string;
+}
+
+export async function planApp(stacks: AssemblyStack[], clients: AwsClients): Promise<PlanReport> {
+  const inputs: StackInputs[] = [];
+  for (const stack of stacks) inputs.push(await readStack(stack, clients));
+
+  // Principals every construct of the app declares on each AMI (now or as deployed), by logical id: one construct's
+  // drift never includes principals another construct of this library owns.
+  const declared = new Map<string, Array<{ owner: string; keys: ReadonlySet<string> }>>();
+  for (const { stack, pairs } of inputs) {
+    for (const pair of pairs) {
+      for (const side of [pair.desired, pair.deployed]) {
+        const principals = principalsOf(side);
+        if (!principals || pair.resourceType !== 'Custom::AmiLaunchPermissions') continue;
+        const list = declared.get(principals.imageId) ?? [];
+        list.push({ owner: `${stack.stackName}/${pair.logicalId}`, keys: principals.keys });
+        declared.set(principals.imageId, list);
+      }
+    }
+  }
+
+  const report: StackPlan[] = [];
+  for (const { stack, region, deployed, pairs, error } of inputs) {
+    const live = new LiveState(clients.ec2(stack.region));
+    const constructs: ConstructPlan[] = [];
+    for (const pair of pairs) {
+      const owner = `${stack.stackName}/${pair.logicalId}`;
+      const othersDeclare = (imageId: string) =>
+        new Set((declared.get(imageId) ?? []).filter(d => d.owner !== owner).flatMap(d => [...d.keys]));
+      constructs.push(await planConstruct(pair, live, othersDeclare, region));
+    }
+    report.push({
+      stackName: stack.stackName,
+      displayName: stack.displayName,
+      region,
+      deployedStatus: deployed?.status,
+      constructs,
+      errors: error ? [error] : [],
+    });
+  }
+  return { stacks: report };
+}
+
+async function readStack(stack: AssemblyStack, clients: AwsClients): Promise<StackInputs> {
+  const cfn = clients.cloudFormation(stack.region);
+  const region = stack.region ?? await configuredRegion(clients);
+  try {
+    const deployed = await readDeployedStack(cfn, stack.stackName);
+    const exports = importsValues(stack.template) || importsValues(deployed?.template) ? await readExports(cfn) : {};
+    return { stack, region, deployed, pairs: pairConstructs(stack, deployed, new Resolver(deployed, exports)) };
+  } catch (error) {
+    if (error instanceof FatalAwsError) throw error;
+    // Without the deployed declaration the plan would call every principal new: plan nothing for this stack.
+    return { stack, region, pairs: [], error: `cannot read the deployed stack: ${(error as Error).message}` };
+  }
+}
+
+async function configuredRegion(clients: AwsClients): Promise<string> {
+  try {
+    return await clients.ec2(undefined).config.region();
+  } catch {
+    throw new FatalAwsError('no AWS Region: the stack is not pinned to one and none is configured; set AWS_REGION or a profile\'s region');
+  }
+}
+
+async function planConstruct(
+  pair: ConstructPair, live: LiveState, othersDeclare: (imageId: string) => ReadonlySet<string>, region: string): Promise<ConstructPlan> {
+  const base = {
+    path: pair.path,
+    logicalId: pair.logicalId,
+    resourceType: pair.resourceType,
+    action: pair.action,
+    image: pair.desired?.image ?? pair.deployed!.image,
+    previousImageId: pair.action === 'replace' ? pair.deployed?.image.id : undefined,
+  };
+  const planner = PLANNERS[pair.resourceType];
+  if (!planner) {
+    return { ...base, changes: [], drift: [], notes: [], errors: [`${pair.resourceType} is not known to this version of cdk-ami-sharing plan; use the version the app uses`] };
+  }
+  const out = await planner.plan({ action: pair.action, desired: pair.desired, deployed: pair.deployed, live, othersDeclare, where: region });
+  return { ...base, mode: out.mode, changes: out.changes, drift: out.drift, errors: out.errors, notes: out.notes };
+}

@@ -1,0 +1,132 @@
+// A CloudFormation read peer: the four read calls `cdk-ami-sharing plan` makes, answered from stacks the test hands
+// it, over the same query protocol (form-encoded POST, XML answers) the AWS SDK speaks to CloudFormation.
+//
+// EMULATED, because moto 5.2.1 cannot hold a stack with this library's custom resources (it would have to run their
+// Lambda function, and its custom-resource support gives none of the handler's physical ids): the stacks come from
+// EmulatedStack.deployedState(), i.e. the real handler bundle driven through CloudFormation's update order against the
+// EC2 peer, so physical ids and parameter values are what a deployment produced. The answers follow the
+// CloudFormation API Reference pages DescribeStacks (Stacks.member: StackName, StackId, StackStatus, Parameters with
+// ResolvedValue for SSM-typed parameters, Outputs; a ValidationError "Stack with id X does not exist" for an unknown
+// stack), GetTemplate (TemplateBody of the Original stage), ListStackResources (StackResourceSummaries, NextToken)
+// and ListExports (Exports: Name, Value, ExportingStackId). Every request is recorded, so a test can prove the plan
+// made no other call.
+import * as http from 'http';
+import type { DeployedState } from './stack';
+
+const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+const READ_ACTION = /^(Describe|Get|List)/;
+const STATUS = 'UPDATE_COMPLETE';
+
+export interface CfnRequest {
+  readonly action: string;
+  readonly params: Record<string, string>;
+}
+
+export class CloudFormationReadPeer {
+  public static async start(options: { pageSize?: number } = {}): Promise<CloudFormationReadPeer> {
+    const peer = new CloudFormationReadPeer(options.pageSize ?? 100);
+    await new Promise<void>(resolve => peer.server.listen(0, '127.0.0.1', resolve));
+    return peer;
+  }
+
+  /** Every request, in order of arrival. */
+  public readonly requests: CfnRequest[] = [];
+  private readonly stacks = new Map<string, DeployedState>();
+  private readonly server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      const action = params.Action ?? `${req.method} ${req.url}`;
+      this.requests.push({ action, params });
+      const { status, body } = this.answer(action, params);
+      res.writeHead(status, { 'Content-Type': 'text/xml' }).end(body);
+    });
+  });
+
+  private constructor(private readonly pageSize: number) {}
+
+  public get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+  }
+
+  /** Requests that are not Describe*, Get* or List* calls. */
+  public writes(): CfnRequest[] {
+    return this.requests.filter(r => !READ_ACTION.test(r.action));
+  }
+
+  /** Publishes a stack as deployed (or replaces it); undefined state removes it. */
+  public setStack(stackName: string, state: DeployedState | undefined): void {
+    if (state) this.stacks.set(stackName, state); else this.stacks.delete(stackName);
+  }
+
+  public async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise(resolve => this.server.close(resolve));
+  }
+
+  private answer(action: string, params: Record<string, string>): { status: number; body: string } {
+    const stack = params.StackName !== undefined ? this.stacks.get(params.StackName) : undefined;
+    if (params.StackName !== undefined && !stack) {
+      return error('ValidationError', `Stack with id ${params.StackName} does not exist`);
+    }
+    switch (action) {
+      case 'DescribeStacks': return ok(action, `<Stacks><member>${stackXml(stack!)}</member></Stacks>`);
+      case 'GetTemplate': return ok(action,
+        `<TemplateBody>${escape(JSON.stringify(stack!.template))}</TemplateBody><StagesAvailable><member>Original</member><member>Processed</member></StagesAvailable>`);
+      case 'ListStackResources': {
+        const start = Number(params.NextToken ?? 0);
+        const page = stack!.resources.slice(start, start + this.pageSize);
+        const next = start + this.pageSize < stack!.resources.length ? `<NextToken>${start + this.pageSize}</NextToken>` : '';
+        return ok(action, `<StackResourceSummaries>${page.map(r => `<member>${fields({
+          LogicalResourceId: r.logicalId,
+          PhysicalResourceId: r.physicalId,
+          ResourceType: r.type,
+          ResourceStatus: 'UPDATE_COMPLETE',
+          LastUpdatedTimestamp: '2026-01-01T00:00:00.000Z',
+        })}</member>`).join('')}</StackResourceSummaries>${next}`);
+      }
+      case 'ListExports': return ok(action, `<Exports>${[...this.stacks.values()].flatMap(s => s.outputs
+        .filter(o => o.exportName).map(o => `<member>${fields({ ExportingStackId: stackId(s.stackName), Name: o.exportName!, Value: o.value })}</member>`))
+        .join('')}</Exports>`);
+      default: return error('InvalidAction', `The action ${action} is not valid for this web service (the read peer answers reads only).`);
+    }
+  }
+}
+
+function stackId(name: string): string {
+  return `arn:aws:cloudformation:us-east-1:123456789012:stack/${name}/00000000-0000-0000-0000-000000000000`;
+}
+
+function stackXml(stack: DeployedState): string {
+  const parameters = stack.parameters.map(p => `<member>${fields({
+    ParameterKey: p.key, ParameterValue: p.value, ...p.resolvedValue !== p.value ? { ResolvedValue: p.resolvedValue } : {},
+  })}</member>`).join('');
+  const outputs = stack.outputs.map(o => `<member>${fields({ OutputKey: o.key, OutputValue: o.value, ...o.exportName ? { ExportName: o.exportName } : {} })}</member>`).join('');
+  return fields({ StackName: stack.stackName, StackId: stackId(stack.stackName), StackStatus: STATUS, CreationTime: '2026-01-01T00:00:00.000Z' })
+    + `<Parameters>${parameters}</Parameters><Outputs>${outputs}</Outputs>`;
+}
+
+function fields(values: Record<string, string>): string {
+  return Object.entries(values).map(([k, v]) => `<${k}>${escape(v)}</${k}>`).join('');
+}
+
+function ok(action: string, result: string) {
+  return {
+    status: 200,
+    body: `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result>`
+      + `<ResponseMetadata><RequestId>read-peer</RequestId></ResponseMetadata></${action}Response>`,
+  };
+}
+
+function error(code: string, message: string) {
+  return {
+    status: 400,
+    body: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escape(message)}</Message></Error>`
+      + '<RequestId>read-peer</RequestId></ErrorResponse>',
+  };
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

@@ -1,0 +1,144 @@
+// What a test of `cdk-ami-sharing plan` needs: the EC2 peer and the real handler (handler-environment.ts), stacks
+// deployed through the emulated CloudFormation (cloudformation/stack.ts) and published to the CloudFormation read
+// peer, cloud assemblies synthesised into temporary directories, and the shipped bundle (assets/cli/index.js) run as
+// a user runs it: a separate node process, configured through the standard SDK variables only.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { CloudFormationReadPeer } from './cloudformation/read-peer';
+import { EmulatedStack, StackVersion } from './cloudformation/stack';
+import { HandlerEnvironment } from './handler-environment';
+import { handlerRoleOf } from './image-id-kinds';
+
+export const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'index.js');
+const BUNDLE: Command = { command: process.execPath, args: [CLI] };
+export const STACK_ENV = { account: '123456789012', region: 'us-east-1' };
+
+/** How to start the command: the bundle with node by default; `npx` in a consumer project for the packaging test. */
+export interface Command {
+  readonly command: string;
+  readonly args: string[];
+  readonly cwd?: string;
+}
+
+export interface PlanRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Synthesised {
+  /** The cloud assembly directory (what `--app` takes). */
+  readonly dir: string;
+  readonly template: any;
+}
+
+/** Synthesises the stack `create` adds to an app into a fresh temporary cdk.out. */
+export function synthStack(create: (app: App) => Stack): Synthesised {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cdk-out-'));
+  // Construct paths in the template's metadata, as the cdk CLI asks for by default: the plan names constructs by them.
+  const app = new App({ outdir: dir, context: { 'aws:cdk:enable-path-metadata': true } });
+  const stack = create(app);
+  const template = app.synth().getStackArtifact(stack.artifactId).template;
+  return { dir, template };
+}
+
+export class PlanEnvironment {
+  public static async start(env: HandlerEnvironment): Promise<PlanEnvironment> {
+    return new PlanEnvironment(env, await CloudFormationReadPeer.start());
+  }
+
+  private readonly stacks = new Map<string, EmulatedStack>();
+  private readonly dirs: string[] = [];
+
+  private constructor(private readonly env: HandlerEnvironment, public readonly cfn: CloudFormationReadPeer) {}
+
+  /** Synthesises a stack named `stackName` built by `build`; the directory is removed on stop(). */
+  public synth(stackName: string, build: (stack: Stack) => void): Synthesised {
+    return this.synthStack(app => {
+      const stack = new Stack(app, stackName, { env: STACK_ENV });
+      build(stack);
+      return stack;
+    });
+  }
+
+  /** Synthesises the stack `create` adds to an app; the directory is removed on stop(). */
+  public synthStack(create: (app: App) => Stack): Synthesised {
+    const synthesised = synthStack(create);
+    this.dirs.push(synthesised.dir);
+    return synthesised;
+  }
+
+  /**
+   * Deploys the synthesised stack through the emulated CloudFormation (the real handler against the EC2 peer) and
+   * publishes what CloudFormation then knows to the read peer. Throws when the deployment fails.
+   */
+  public async deploy(stackName: string, synthesised: Synthesised, inputs: Omit<StackVersion, 'template'> = {},
+    buildImage?: (logicalId: string, properties: Record<string, any>) => Promise<string>): Promise<void> {
+    let stack = this.stacks.get(stackName);
+    if (!stack) {
+      stack = new EmulatedStack({ stackName, cfn: this.env.simulator(), roleLogicalId: handlerRoleOf(synthesised.template), buildImage });
+      this.stacks.set(stackName, stack);
+    }
+    const result = await stack.deploy({ template: synthesised.template, ...inputs });
+    if (result.status !== 'COMPLETE' || result.failures.length > 0) {
+      throw new Error(`deploying ${stackName} failed: ${JSON.stringify(result.failures.map(f => f.Reason))}`);
+    }
+    this.cfn.setStack(stackName, stack.deployedState());
+  }
+
+  /** Forgets every deployed stack (the read peer then answers "does not exist"). */
+  public reset(): void {
+    for (const name of this.stacks.keys()) this.cfn.setStack(name, undefined);
+    this.stacks.clear();
+    this.cfn.requests.length = 0;
+  }
+
+  /**
+   * Runs the command (by default the bundle in assets/cli) against the peers; `environment` adds to (or, with undefined
+   * values, removes from) its variables.
+   */
+  public run(args: string[], environment: Record<string, string | undefined> = {}, cli: Command = BUNDLE): Promise<PlanRun> {
+    return runCli(cli, args, {
+      AWS_ENDPOINT_URL_EC2: this.env.peer.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: this.cfn.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIATESTTESTTESTTEST',
+      AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
+      ...environment,
+    });
+  }
+
+  public async stop(): Promise<void> {
+    await this.cfn.stop();
+    for (const dir of this.dirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs assets/cli/index.js in a child process with only these AWS variables (none inherited), a HOME without AWS
+ * configuration files, and instance metadata off, so nothing reaches for real credentials or a real endpoint.
+ * Asynchronous on purpose: the peers serve from this process's event loop.
+ */
+export function runCli(cli: Command, args: string[], environment: Record<string, string | undefined>): Promise<PlanRun> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-home-'));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  const variables = { ...inherited, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...environment };
+  const child = spawn(cli.command, [...cli.args, ...args], {
+    cwd: cli.cwd,
+    env: Object.fromEntries(Object.entries(variables).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', c => { stdout += c; });
+  child.stderr.on('data', c => { stderr += c; });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', code => {
+      fs.rmSync(home, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
