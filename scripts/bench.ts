@@ -14,6 +14,7 @@
 //   --write-md[=FILE]    rewrite BENCHMARKS.md from this run        --verbose     keep the handler's own log lines
 //   --sections=calls,time,synth,bundle,throttle                      --runs=N      timed runs for sections 2 and 3
 //   --no-bundle          skip `node scripts/bundle-handler.js` (the projen task has just run it)
+//   --throttle-constructs=50,200   (full size only) the N of section 5's standard-retry runs, instead of 50, 200, 400
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -53,6 +54,7 @@ interface Options {
   readonly sections: Set<Section>;
   readonly runs?: number;
   readonly bundle: boolean;
+  readonly throttleConstructs?: number[];
 }
 
 /** A bad command line: shown without a stack trace. */
@@ -66,6 +68,7 @@ function parseOptions(argv: string[]): Options {
   let sections = new Set<Section>(SECTIONS);
   let runs: number | undefined;
   let bundle = true;
+  let throttleConstructs: number[] | undefined;
   for (const arg of argv) {
     const [name, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     switch (name) {
@@ -89,13 +92,19 @@ function parseOptions(argv: string[]): Options {
         sections = new Set(list as Section[]);
         break;
       }
+      case '--throttle-constructs':
+        throttleConstructs = (value ?? '').split(',').map(Number);
+        if (throttleConstructs.length === 0 || throttleConstructs.some(n => !Number.isInteger(n) || n < 1)) {
+          throw new UsageError(`--throttle-constructs takes a list of positive integers, not ${value}`);
+        }
+        break;
       case '--':
         break;
       default:
         throw new UsageError(`unknown option ${arg} (see the header of scripts/bench.ts)`);
     }
   }
-  return { sizes, json, writeMd, verbose, sections, runs, bundle };
+  return { sizes, json, writeMd, verbose, sections, runs, bundle, throttleConstructs };
 }
 
 /** How this run was started, as someone would type it again. */
@@ -157,7 +166,10 @@ async function main(): Promise<number> {
           results.convergeTime = await section('convergeTime', () => measureConvergeTime(env, size.principals, timingRuns, violations));
         }
         if (options.sections.has('throttle')) {
-          results.throttling = await section('throttling', () => measureParallelThrottling(env, size.throttling, violations));
+          const plans = options.sizes === 'full' && options.throttleConstructs
+            ? options.throttleConstructs.map(constructs => ({ constructs, mode: 'standard' as const, scaledTo400: false, speedup: 1 }))
+            : size.throttling;
+          results.throttling = await section('throttling', () => measureParallelThrottling(env, plans, violations));
         }
       } finally {
         await env.stop();

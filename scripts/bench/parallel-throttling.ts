@@ -41,7 +41,18 @@ export async function measureParallelThrottling(env: HandlerEnvironment, plans: 
     progress(`parallel deployment under throttling: ${plan.constructs} constructs at once, ${plan.mode} retries`
       + `${scale !== 1 ? `, buckets x${scale}` : ''}${plan.speedup !== 1 ? `, refill x${plan.speedup}` : ''}`);
     await env.peer.reset();
-    const phases = await runParallelDeployment(env, { constructs: plan.constructs, scale, speedup: plan.speedup, retryMode: plan.mode });
+    let phases: PhaseResult[];
+    try {
+      phases = await runParallelDeployment(env, { constructs: plan.constructs, scale, speedup: plan.speedup, retryMode: plan.mode });
+    } catch (error) {
+      // The harness itself (every container and the peer in one Node process) gave out; keep the other sizes' numbers.
+      violations.push(`throttling, ${plan.constructs} constructs (${plan.mode}): the harness failed: ${String(error).split('\n')[0]}`);
+      continue;
+    }
+    for (const p of phases) {
+      progress(`  ${p.phase}: makespan ${(p.makespanMs / 1000).toFixed(1)} s, bound ${(p.boundMs / 1000).toFixed(1)} s, `
+        + `${p.requests} requests, ${p.throttled} throttled, ${Object.keys(p.failures).length} failed`);
+    }
     let unthrottledMs: number[] | undefined;
     if (plan.mode === 'standard') {
       await env.peer.reset();
