@@ -7,13 +7,10 @@ import { liveValue } from '../support/handler-environment';
 import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { deployInputs, ImageSource, imageIdOf } from '../support/image-id-kinds';
 import { createImage } from '../support/images';
-import { PlanEnvironment } from '../support/plan-environment';
+import { usePlanEnvironment } from '../support/plan-environment';
 
 const env = useHandlerEnvironment();
-let plans: PlanEnvironment;
-beforeAll(async () => { plans = await PlanEnvironment.start(env); });
-afterAll(async () => plans?.stop());
-beforeEach(() => plans.reset());
+const plans = usePlanEnvironment(env);
 
 const A = '111122223333';
 const STACK = 'PlanImages';

@@ -7,13 +7,10 @@ import { ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
 import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { createImage } from '../support/images';
-import { PlanEnvironment, PlanRun } from '../support/plan-environment';
+import { PlanRun, usePlanEnvironment } from '../support/plan-environment';
 
 const env = useHandlerEnvironment();
-let plans: PlanEnvironment;
-beforeAll(async () => { plans = await PlanEnvironment.start(env); });
-afterAll(async () => plans?.stop());
-beforeEach(() => plans.reset());
+const plans = usePlanEnvironment(env);
 
 const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
 const OU = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij';

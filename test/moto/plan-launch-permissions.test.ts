@@ -8,13 +8,10 @@ import { AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '..
 import { livePermissions } from '../support/handler-environment';
 import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { createImage } from '../support/images';
-import { PlanEnvironment, PlanRun } from '../support/plan-environment';
+import { PlanRun, usePlanEnvironment } from '../support/plan-environment';
 
 const env = useHandlerEnvironment();
-let plans: PlanEnvironment;
-beforeAll(async () => { plans = await PlanEnvironment.start(env); });
-afterAll(async () => plans?.stop());
-beforeEach(() => plans.reset());
+const plans = usePlanEnvironment(env);
 
 const A = '111122223333';
 const B = '444455556666';

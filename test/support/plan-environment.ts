@@ -142,3 +142,21 @@ export function runCli(cli: Command, args: string[], environment: Record<string,
     });
   });
 }
+
+/**
+ * Registers the hooks every plan test file shares (after useHandlerEnvironment's, whose environment it needs) and
+ * returns the file's PlanEnvironment, to be used inside tests and hooks (it starts in beforeAll).
+ */
+export function usePlanEnvironment(env: HandlerEnvironment): PlanEnvironment {
+  let current: PlanEnvironment | undefined;
+  beforeAll(async () => { current = await PlanEnvironment.start(env); });
+  afterAll(async () => current?.stop());
+  beforeEach(() => current!.reset());
+  return new Proxy({} as PlanEnvironment, {
+    get: (_target, property) => {
+      if (!current) throw new Error('the plan environment starts in beforeAll: use it inside tests and hooks');
+      const value = (current as any)[property];
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
+}
