@@ -20,8 +20,8 @@ export interface ThrottlingRun {
   readonly speedup: number;
   readonly phases: PhaseResult[];
   /**
-   * The same deployment without token buckets, per phase (standard runs only): what the harness itself needs, one
-   * Node process running every container and the peer, and moto answering each request in tens of milliseconds.
+   * The same deployment without token buckets, per phase (standard runs only): what the harness itself needs (the
+   * containers' host processes, the peer and moto sharing the machine).
    */
   readonly unthrottledMs?: number[];
 }
@@ -45,7 +45,7 @@ export async function measureParallelThrottling(env: HandlerEnvironment, plans: 
     try {
       phases = await runParallelDeployment(env, { constructs: plan.constructs, scale, speedup: plan.speedup, retryMode: plan.mode });
     } catch (error) {
-      // The harness itself (every container and the peer in one Node process) gave out; keep the other sizes' numbers.
+      // The harness itself (container hosts, peer, moto) gave out; keep the other sizes' numbers.
       violations.push(`throttling, ${plan.constructs} constructs (${plan.mode}): the harness failed: ${String(error).split('\n')[0]}`);
       continue;
     }

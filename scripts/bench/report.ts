@@ -285,9 +285,9 @@ for the binding bucket (here always \`ModifyImageAttribute\`); "n/a" when everyt
 write** counts every \`ModifyImageAttribute\` sent, throttled or not, per write EC2 applied. "buckets" says when the run
 scaled the buckets to a smaller N (by N / 400, the contention of 400 constructs) or refilled them faster than EC2 does,
 as the CI run does to stay short; at "EC2 size" the run is in EC2's real time. **unthrottled** is the same deployment
-without buckets, measured right after: the pace of the harness itself (one Node process runs every container and the
-peer, and moto answers each request in tens of milliseconds on this shared machine), which no retry strategy can beat;
-in Lambda, where each container has its own CPU, that floor is lower.
+without buckets, measured right after: the pace of the harness itself (the containers share a few host processes, one
+per 50 containers, with the peer and moto on this machine's two cores), which no retry strategy can beat; in Lambda,
+where each container has its own CPU, that floor is lower.
 
 ${table('5.')}
 ${throttlingSummary(results.throttling)}

@@ -1,11 +1,12 @@
 // N AmiLaunchPermissions deployed at once, as CloudFormation does with independent resources: every construct's
 // Create, then every Update, then every Delete, each phase started for all N at the same instant, against the EC2 peer
 // enforcing EC2's per-API token buckets. Each construct is served by its own simulated Lambda container: a fresh
-// instance of the handler bundle with its own EC2 client, as concurrent invocations get in Lambda. Shared by the moto
-// test and the benchmark.
+// instance of the handler bundle with its own EC2 client, as concurrent invocations get in Lambda, run in a few host
+// processes (container-pool.ts) so the harness keeps up with EC2's refill rates. Shared by the moto test and the
+// benchmark.
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CfnSimulator, DeclaredResource } from './cfn-simulator';
-import { loadHandlerInstance } from './cloud-assembly';
+import { ContainerPool } from './container-pool';
 import { HandlerEnvironment, launchPermissionsStack, livePermissions } from './handler-environment';
 import { createImage, ec2Client } from './images';
 import { TokenBuckets } from './token-buckets';
@@ -24,6 +25,8 @@ export interface ParallelDeploymentOptions {
   readonly remainingMs?: number;
   /** Enforce the token buckets (default true); without, the run measures the harness's own pace. */
   readonly throttle?: boolean;
+  /** Processes the containers run in (default: see ContainerPool). */
+  readonly hosts?: number;
 }
 
 export interface PhaseResult {
@@ -64,8 +67,8 @@ export async function runParallelDeployment(env: HandlerEnvironment, options: Pa
     const resources = { 'Create': stack('Create'), 'Update 10%': stack('Update 10%') };
     const logicalIds = Object.keys(resources.Create);
 
-    const containers = loadContainers(env.handlerPath, n, options.retryMode);
-    const simulators = containers.map(handler => new CfnSimulator(handler, env.server, options.remainingMs ?? 300_000, { repeatedAnswers: true }));
+    const pool = await ContainerPool.start({ handlerPath: env.handlerPath, containers: n, hosts: options.hosts, retryMode: options.retryMode });
+    const simulators = images.map((_, i) => new CfnSimulator(pool.handler(i), env.server, options.remainingMs ?? 300_000, { repeatedAnswers: true }));
     const buckets = new TokenBuckets({ scale: options.scale, speedup: options.speedup });
     if (options.throttle ?? true) env.peer.enforceTokenBuckets(buckets);
     const results: PhaseResult[] = [];
@@ -100,23 +103,11 @@ export async function runParallelDeployment(env: HandlerEnvironment, options: Pa
       }
     } finally {
       env.peer.enforceTokenBuckets(undefined);
+      pool.stop();
     }
     return results;
   } finally {
     moto.destroy();
-  }
-}
-
-/** One fresh handler instance per container; the retry mode is read when the instance creates its client. */
-function loadContainers(handlerPath: string, n: number, retryMode: string | undefined) {
-  const before = process.env.AWS_RETRY_MODE;
-  try {
-    if (retryMode === undefined) delete process.env.AWS_RETRY_MODE;
-    else process.env.AWS_RETRY_MODE = retryMode;
-    return Array.from({ length: n }, () => loadHandlerInstance(handlerPath));
-  } finally {
-    if (before === undefined) delete process.env.AWS_RETRY_MODE;
-    else process.env.AWS_RETRY_MODE = before;
   }
 }
 
