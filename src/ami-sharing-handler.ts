@@ -10,6 +10,7 @@ import { EncryptionAccess } from './handler/encryption-access';
 import { ImageAccessPolicies } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
 import { FUNCTION_ONLY_CLOUDFORMATION_INVOKES, LOG_GROUP_WITHOUT_KMS, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from './handler/nag-reasons';
+import { PolicyQuotaWarning } from './handler/policy-quota';
 import { suppressNagFindings } from './nag-suppressions';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
@@ -89,6 +90,7 @@ export class AmiSharingHandler extends Construct {
   private readonly logsPolicy: iam.ManagedPolicy;
   private readonly claims = new ImageClaims();
   private publicSharingChecks?: iam.ManagedPolicy;
+  private readonly policyQuota = new PolicyQuotaWarning(this);
 
   private constructor(scope: Construct, id: string, props: AmiSharingHandlerProps) {
     super(scope, id);
@@ -156,6 +158,7 @@ export class AmiSharingHandler extends Construct {
       properties: claim.properties,
     });
     resource.node.addDependency(this.imageAccess.grant(claim.imageId));
+    this.checkPolicyQuota();
     return resource;
   }
 
@@ -176,6 +179,7 @@ export class AmiSharingHandler extends Construct {
         roles: [this.role],
       });
       suppressNagFindings(this.publicSharingChecks.node.defaultChild as CfnResource, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
+      this.checkPolicyQuota();
     }
     return this.publicSharingChecks;
   }
@@ -196,7 +200,9 @@ export class AmiSharingHandler extends Construct {
    * @internal
    */
   public _allowKeyGrants(keyArns: string[]): iam.ManagedPolicy {
-    return this.encryptionAccess.allowKeyGrants(keyArns);
+    const policy = this.encryptionAccess.allowKeyGrants(keyArns);
+    this.checkPolicyQuota();
+    return policy;
   }
 
   /**
@@ -205,6 +211,18 @@ export class AmiSharingHandler extends Construct {
    * @internal
    */
   public _allowSnapshotSharing(accounts: string[]): iam.ManagedPolicy {
-    return this.encryptionAccess.allowSnapshotSharing(accounts);
+    const policy = this.encryptionAccess.allowSnapshotSharing(accounts);
+    this.checkPolicyQuota();
+    return policy;
+  }
+
+  /** Warns when an update could attach more managed policies to the role than IAM's default quota (policy-quota.ts). */
+  private checkPolicyQuota(): void {
+    const encryption = this.encryptionAccess.policies;
+    this.policyQuota.check({
+      // The log policy (which also holds the encryption checks), then the optional ones.
+      updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0),
+      replacedOnChange: this.imageAccess.policyCount + (encryption.keyGrants ? 1 : 0),
+    });
   }
 }

@@ -31,6 +31,11 @@ export class EncryptionAccess {
 
   constructor(private readonly scope: Construct, private readonly role: iam.IRole) {}
 
+  /** Whether the KeyGrants policy (named after its keys) and the SnapshotSharing policy (updated in place) exist. */
+  public get policies(): { keyGrants: boolean; snapshotSharing: boolean } {
+    return { keyGrants: this.keyGrants !== undefined, snapshotSharing: this.snapshots !== undefined };
+  }
+
   /**
    * Adds the checks to `base` (the handler's log policy) rather than a policy of their own: every stack that shares an
    * AMI needs them, and a role holds only 10 managed policies, which the image policies need (see image-access.ts).

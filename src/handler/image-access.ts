@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { Annotations, ArnFormat, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
  * 5,600 with the statement around them. A role holds 10 managed policies by default. Image policies are replaced,
  * not updated, when their images change, so during an update old and new ones are attached together: with the log
  * policy and the public-sharing checks, 4 image policies (340 AMIs) stay within 10 even if all of them change at once;
- * beyond that synthesis warns.
+ * beyond that synthesis warns (policy-quota.ts).
  */
 export const IMAGES_PER_POLICY = 85;
 
@@ -52,6 +52,11 @@ export class ImageAccessPolicies {
 
   constructor(private readonly scope: Construct, private readonly role: iam.IRole) {}
 
+  /** How many image policies the role has. */
+  public get policyCount(): number {
+    return this.policies.length;
+  }
+
   /** The policy that grants the image (creating or extending one); a construct's custom resource must depend on it. */
   public grant(imageId: string): iam.ManagedPolicy {
     // Several constructs on one image share one entry; a token's string form is stable, so tokens dedupe too.
@@ -91,14 +96,6 @@ export class ImageAccessPolicies {
     this.nameAfterContent(policy, statement);
     const added: ImagePolicy = { policy, statement, tokenImages, count: 0 };
     this.policies.push(added);
-    if (this.policies.length === 5) {
-      // The log policy, the public-sharing checks, and every image policy twice: 12, above the default quota.
-      Annotations.of(this.scope).addWarningV2('cdk-ami-sharing:imagePoliciesMidUpdate',
-        `More than ${4 * IMAGES_PER_POLICY} AMIs: the handler's role needs 5 or more image policies. An update that changes `
-        + 'all of them at once (removing the first of many constructs, say) attaches the old and the new ones together until '
-        + 'CloudFormation\'s cleanup phase, more than the 10 managed policies IAM allows a role by default. Raise the '
-        + '"Managed policies per role" quota (up to 20), or spread the AMIs over several stacks.');
-    }
     return added;
   }
 

@@ -9,6 +9,7 @@
 // after the custom resource that depended on it).
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
 import { imagesGrantedBy, managedPolicies } from '../support/image-grants';
 
@@ -91,11 +92,33 @@ test('a policy whose images did not change keeps its logical id: no needless rep
   expect(after.filter(id => before.includes(id))).toHaveLength(3);
 });
 
+const QUOTA_WARNING = Match.stringLikeRegexp('"Managed policies per role" quota.*\\[ack: cdk-ami-sharing:imagePoliciesMidUpdate\\]$');
+
 test('more AMIs than 4 image policies hold: a synth warning, as a full replacement would exceed 10 managed policies', () => {
   const declaration = (n: number): Declaration => Array.from({ length: n }, (_, i) => ({ id: `Share${i}`, imageId: image(i + 1) }));
-  Annotations.fromStack(stackOf(declaration(340))).hasNoWarning('*', Match.stringLikeRegexp('AMIs'));
+  Annotations.fromStack(stackOf(declaration(340))).hasNoWarning('*', QUOTA_WARNING);
+  // The log policy and 5 image policies, each twice: 11.
   Annotations.fromStack(stackOf(declaration(341))).hasWarning('/Test/CdkAmiSharingHandler',
-    Match.stringLikeRegexp('^More than 340 AMIs: .*"Managed policies per role" quota.*\\[ack: cdk-ami-sharing:imagePoliciesMidUpdate\\]$'));
+    Match.stringLikeRegexp('^The handler\'s role needs 5 or more policies .* 1 others\\. .*: 11 managed policies, more than the 10 '));
+  Annotations.fromStack(stackOf(declaration(341))).hasWarning('/Test/CdkAmiSharingHandler', QUOTA_WARNING);
+});
+
+test('key grants and snapshot sharing count too: with them the warning comes at 256 AMIs instead of 341', () => {
+  const encrypted = (n: number) => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    for (let i = 0; i < n; i++) {
+      new AmiLaunchPermissions(stack, `Share${i}`, { imageId: image(i + 1), permissions: [ACCOUNT], encryptionKeys: [key], allowCopy: true });
+    }
+    return stack;
+  };
+  // Logs and SnapshotSharing, then 2 image policies and KeyGrants twice: 2 + 2 x 3 = 8.
+  Annotations.fromStack(encrypted(170)).hasNoWarning('*', QUOTA_WARNING);
+  // 3 image policies: 2 + 2 x 4 = 10, still within.
+  Annotations.fromStack(encrypted(255)).hasNoWarning('*', QUOTA_WARNING);
+  // 4 image policies: 2 + 2 x 5 = 12 (without encryption, 4 image policies are 9).
+  Annotations.fromStack(encrypted(256)).hasWarning('/Test/CdkAmiSharingHandler',
+    Match.stringLikeRegexp('^The handler\'s role needs 5 or more policies .* 2 others\\. .*: 12 managed policies'));
 });
 
 describe('image ids that are tokens', () => {
