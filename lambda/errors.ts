@@ -23,11 +23,13 @@ export function isImageGone(error: unknown): boolean {
 }
 
 /**
- * EC2's answer when the caller's IAM policies do not allow the call. Right after CloudFormation creates or changes the
- * handler's policies it can be IAM's eventual consistency rather than a real denial.
+ * EC2's (UnauthorizedOperation) or KMS's (AccessDeniedException) answer when the caller's IAM policies do not allow
+ * the call. Right after CloudFormation creates or changes the handler's policies it can be IAM's eventual consistency
+ * rather than a real denial.
  */
 export function isAccessDenied(error: unknown): boolean {
-  return awsErrorCode(error) === 'UnauthorizedOperation';
+  const code = awsErrorCode(error);
+  return code === 'UnauthorizedOperation' || code === 'AccessDeniedException';
 }
 
 /**
@@ -35,10 +37,11 @@ export function isAccessDenied(error: unknown): boolean {
  * still block it.
  */
 export function messageWithAccessHint(error: unknown): string {
-  return isAccessDenied(error)
-    ? `${messageOf(error)}. The stack grants the handler's role this access in its CdkAmiSharingHandler policies; `
-      + 'a service control policy, permissions boundary or Region restriction may be denying it'
-    : messageOf(error);
+  if (!isAccessDenied(error)) return messageOf(error);
+  const hint = `${messageOf(error)}. The stack grants the handler's role this access in its CdkAmiSharingHandler policies; `
+    + 'a service control policy, permissions boundary or Region restriction may be denying it';
+  // A key of another account also needs its key policy to allow the role (docs/encrypted-amis.md).
+  return awsErrorCode(error) === 'AccessDeniedException' ? `${hint}, or the key's policy does not allow the handler's role` : hint;
 }
 
 /**

@@ -1,7 +1,8 @@
 // KMS grants on imported keys (SharedBy GRANTS) for the declared accounts: one grant per key and account, named after
 // the AMI so that the handler finds its own grants (and only those) and a retried CreateGrant returns the same grant.
 import { GRANT_OPERATIONS_FOR_EBS } from './operations';
-import { messageOf } from '../errors';
+import { patiently } from '../converge';
+import { isAccessDenied, messageOf, messageWithAccessHint } from '../errors';
 import { createGrant, listGrantsNamed, OwnGrant, revokeGrant } from '../kms';
 import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 import { log } from '../log';
@@ -35,9 +36,10 @@ export function keyGrantSet(context: RequestContext, imageId: string, keyArns: r
       for (const keyArn of keyArns) {
         let grants: OwnGrant[];
         try {
-          grants = await listGrantsNamed(context.kms, keyArn, name);
+          // The KeyGrants policy may be as new as this deployment: a denial is waited out as IAM applies it.
+          grants = await patiently(context, isAccessDenied, () => listGrantsNamed(context.kms, keyArn, name));
         } catch (error) {
-          throw new Error(`ListGrants on ${keyArn} failed: ${messageOf(error)}`);
+          throw new Error(`ListGrants on ${keyArn} failed: ${messageWithAccessHint(error)}`);
         }
         for (const grant of grants) {
           const key = pairKey(keyArn, grant.account);

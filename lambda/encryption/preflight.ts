@@ -66,7 +66,8 @@ export async function checkEncryption(
     // An AWS-managed key is always the snapshot owner's own (account and Region); keys of other accounts are customer-managed.
     if (keyArn === undefined || declared.has(keyArn) || keyArn.split(':')[4] !== facts.ownerId) continue;
     try {
-      managers.set(keyArn, await keyManager(context.kms, keyArn));
+      // The checks' statements may have joined the log policy in this deployment: wait out IAM like the other reads.
+      managers.set(keyArn, await patiently(context, isAccessDenied, () => keyManager(context.kms, keyArn)));
     } catch (error) {
       // Without its metadata the key is reported as undeclared, which is true either way.
       log('WARN', 'could not describe an undeclared key', { imageId, keyArn, error: messageOf(error), code: awsErrorCode(error) });

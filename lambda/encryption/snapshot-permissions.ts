@@ -1,7 +1,8 @@
 // createVolumePermission on the AMI's snapshots for the declared accounts (allowCopy): what a recipient needs to copy
 // the AMI. EC2 grants it to accounts only, forbids adding and removing in one ModifySnapshotAttribute call, and takes
 // at most 500 modifications per call (ModifySnapshotAttribute API reference).
-import { messageOf } from '../errors';
+import { patiently } from '../converge';
+import { isAccessDenied, messageOf, messageWithAccessHint } from '../errors';
 import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 import { log } from '../log';
 import { RequestContext } from '../resource';
@@ -23,7 +24,14 @@ export function snapshotPermissionSet(context: RequestContext, imageId: string, 
     read: async () => {
       const live = new Set<string>();
       for (const id of snapshotIds) {
-        for (const account of await describeCreateVolumeAccounts(context.ec2, id)) live.add(pairKey(id, account));
+        let accounts: string[];
+        try {
+          // The SnapshotSharing policy may be as new as this deployment: a denial is waited out as IAM applies it.
+          accounts = await patiently(context, isAccessDenied, () => describeCreateVolumeAccounts(context.ec2, id));
+        } catch (error) {
+          throw new Error(`DescribeSnapshotAttribute createVolumePermission of ${id} (of ${imageId}) failed: ${messageWithAccessHint(error)}`);
+        }
+        for (const account of accounts) live.add(pairKey(id, account));
       }
       return live;
     },

@@ -172,3 +172,29 @@ test('publicAccess() on a watermarked AMI: FAILED, and not a single write', asyn
     + '123456789012:approved, and EC2 never makes a watermarked AMI public. Share it with accounts or organizations instead.');
   expect(env.peer.writes()).toEqual([]);
 });
+
+// The KeyGrants and SnapshotSharing policies can be as new as the deployment: their first reads are denied until IAM
+// has applied them (KMS: AccessDeniedException, HTTP 400; EC2: UnauthorizedOperation, HTTP 403).
+test.each([
+  ['ListGrants', 400],
+  ['DescribeSnapshotAttribute', 403],
+])('%s denied for 2.5 s while IAM applies a new policy: waited out, then one write each', async (action, status) => {
+  const kms = kmsClient(env.peer.endpoint);
+  const key = await createKey(kms);
+  const { imageId, snapshotId } = await createEncryptedImage(env.ec2, key);
+  const cfn = env.simulator();
+  env.peer.clearLog();
+  env.peer.injectFaults({ deniedForMs: 2_500, actions: [action as string] });
+
+  expect(await cfn.deploy(share(imageId, accounts(A), { EncryptionKeys: [{ KeyArn: key, SharedBy: 'GRANTS' }], AllowCopy: 'true' }))).toBeUndefined();
+
+  const denied = env.peer.requests.filter(r => r.injected === 'denied');
+  expect(denied.length).toBeGreaterThanOrEqual(2);
+  expect(denied.every(r => r.action === action && r.status === status)).toBe(true);
+  expect(env.peer.countByAction()).toMatchObject({ CreateGrant: 1, ModifySnapshotAttribute: 1, ModifyImageAttribute: 1 });
+  expect(await liveGrants(kms, key)).toEqual([`${A} cdk-ami-sharing-${imageId}`]);
+  expect(await liveSnapshotAccounts(env.ec2, snapshotId)).toEqual([A]);
+  expect(await livePermissions(env.ec2, imageId)).toEqual([`UserId:${A}`]);
+  env.peer.clearFaults();
+  kms.destroy();
+});

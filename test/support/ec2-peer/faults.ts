@@ -1,6 +1,7 @@
 // Injected faults: throttling, server errors, dropped connections, latency and IAM-propagation denials, drawn from a
 // seeded generator so a plan gives the same faults on every run.
 import { setTimeout as sleep } from 'timers/promises';
+import { deniedAnswerFor } from './iam-encryption-requests';
 import { Fault, RequestStage } from './pipeline';
 import { Call, ec2Error, unauthorized } from './protocol';
 
@@ -25,7 +26,7 @@ export interface FaultPlan {
   readonly staleReadsMs?: number;
   /**
    * For this many ms after the plan is injected, affected requests answer UnauthorizedOperation (403), as EC2 does
-   * while IAM has not yet applied a policy that was just created or changed.
+   * while IAM has not yet applied a policy that was just created or changed (KMS requests: AccessDeniedException).
    */
   readonly deniedForMs?: number;
   /**
@@ -86,12 +87,12 @@ export class FaultInjector implements RequestStage {
       await sleep(plan.latencyMs);
     }
     // EMULATES: IAM eventual consistency ("Changes that I make are not always immediately visible", IAM User Guide,
-    // troubleshooting): EC2 denies a call its caller's new policy allows until IAM has applied it everywhere.
+    // troubleshooting): EC2 and KMS deny a call the caller's new policy allows until IAM has applied it everywhere.
     if (Date.now() < this.deniedUntil) {
       return {
         kind: 'answer',
         name: 'denied',
-        answer: unauthorized(),
+        answer: deniedAnswerFor(call) ?? unauthorized(),
       };
     }
     // The rates are probabilities of disjoint outcomes, laid end to end on [0, 1).
