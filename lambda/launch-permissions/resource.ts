@@ -12,7 +12,8 @@ import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
 import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
 import { checkEncryption, readImage, readSnapshotKeys } from '../encryption/preflight';
-import { convergeEncryption, managesEncryption, revokeEncryption } from '../encryption/share';
+import { checksEncryption, managesEncryption, readsStorage } from '../encryption/plan';
+import { convergeEncryption, revokeEncryption } from '../encryption/share';
 
 const PUBLIC = 'Group:all';
 
@@ -40,13 +41,13 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
     let publicChecked = false;
     let encryption = { writes: 0, added: 0, removed: 0 };
     // Everything that could refuse the share is checked before the first write, so a refusal leaves nothing half done.
-    if (first.add.length > 0 || managesEncryption(desired, previousDeclared)) {
+    if (readsStorage(first.add, desired, previousDeclared)) {
       const storage = await readImage(context, desired.imageId);
       if (first.add.includes(PUBLIC)) {
         await checkPublicSharingAllowed(context, desired.imageId, first.add, storage);
         publicChecked = true;
       }
-      if ([...desired.permissions].some(p => p !== PUBLIC)) {
+      if (checksEncryption(desired)) {
         await checkEncryption(context, desired.imageId, await readSnapshotKeys(context, desired.imageId, storage), desired);
       }
       encryption = await convergeEncryption(context, desired, previousDeclared, storage, undo);
