@@ -5,9 +5,10 @@ export const USAGE = `Usage: cdk-ami-sharing plan [--app DIR] [--stack NAME]... 
 Shows what deploying a synthesised CDK app would change on the AMIs its cdk-ami-sharing constructs
 declare (who gains and who loses launch access, KMS key grants and snapshot createVolumePermission,
 IMDSv2, descriptions), and what drifted on those AMIs since the last deploy. Reads only:
-CloudFormation (the deployed stacks), EC2 (DescribeImageAttribute; for encrypted AMIs DescribeImages,
-DescribeSnapshots, DescribeSnapshotAttribute; for an AMI the deploy would make public, also the
-handler's checks: GetImageBlockPublicAccessState) and KMS (ListGrants, DescribeKey). It never writes.
+CloudFormation (the deployed stacks), EC2 (DescribeImageAttribute; DescribeImages, DescribeSnapshots
+and DescribeSnapshotAttribute for the handler's checks before sharing and for snapshot permissions;
+GetImageBlockPublicAccessState for an AMI the deploy would make public) and KMS (ListGrants on
+imported keys, DescribeKey). It never writes.
 
 Options:
   --app DIR      the cloud assembly \`cdk synth\` wrote (default: cdk.out)

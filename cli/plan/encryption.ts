@@ -2,6 +2,7 @@
 // AmiLaunchPermissions construct: what a deploy converges or revokes, decided by the handler's own choices
 // (lambda/encryption/plan.ts, which its share.ts acts on) over the same reads, and their drift from the deployed
 // declaration. Keys shared by key policy (in-app keys) are settled at synth: nothing to plan here.
+import { RevokeReason } from './model';
 import { Findings, PlannerInput } from './planner';
 import { declaredGrants, grantedKeys } from '../../lambda/encryption/key-grants';
 import {
@@ -16,7 +17,6 @@ import { declaredSnapshotPermissions } from '../../lambda/encryption/snapshot-pe
 import { Plan, planConverge } from '../../lambda/launch-permissions/plan';
 import { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
 import { fromPairKey, pairKey } from '../../lambda/set-converge';
-import { RevokeReason } from './model';
 
 type Role = 'target' | 'deployed';
 type SetKind = 'key' | 'snapshot';
@@ -74,8 +74,10 @@ export async function planEncryptionDrift(input: PlannerInput, findings: Finding
   const keys = grantedKeys(declared);
   if (keys.length > 0) {
     const live = await liveSet(input, findings, imageId, 'key', keys, 'deployed');
-    if (live) recordDrift(findings, imageId, 'key', planConverge({ desired: declaredGrants(declared), live, mode: 'EXCLUSIVE' }),
-      new Set(others.flatMap(d => [...declaredGrants(d)])));
+    if (live) {
+      recordDrift(findings, imageId, 'key', planConverge({ desired: declaredGrants(declared), live, mode: 'EXCLUSIVE' }),
+        new Set(others.flatMap(d => [...declaredGrants(d)])));
+    }
   }
   if (!declared.allowCopy) return;
   const snapshotIds = await snapshotsOf(input, findings, imageId, 'deployed');

@@ -1,8 +1,8 @@
 // Custom::AmiLaunchPermissions: what a deploy grants and revokes, decided by the handler's planConverge / planDelete
 // with the same inputs the handler will get (the deployed declaration is the Update's OldResourceProperties), and the
 // drift of the live AMI from the deployed declaration. Key grants and snapshot permissions: encryption.ts.
-import { checkEncryptionBeforeSharing } from './encryption-preflight';
 import { markEncryptionDriftThisDeployFixes, planEncryption, planEncryptionDrift, planEncryptionRevocation } from './encryption';
+import { checkEncryptionBeforeSharing } from './encryption-preflight';
 import { Principal, RevokeReason } from './model';
 import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, Side, withImageId } from './planner';
 import { Deadline } from '../../lambda/deadline';

@@ -71,11 +71,21 @@ export type Drift =
   /** A grant the deployed declaration asks for that is no longer on the key (revoked or retired by hand). */
   | { readonly kind: 'key-grant-removed'; readonly imageId: string; readonly keyArn: string; readonly account: string; readonly restoredByThisDeploy: boolean }
   /** With allowCopy: an account with createVolumePermission on the AMI's snapshot that the deployed declaration does not share with. */
-  | { readonly kind: 'snapshot-permission-added'; readonly imageId: string; readonly snapshotId: string; readonly account: string;
-    readonly revokedByThisDeploy: boolean; }
+  | {
+    readonly kind: 'snapshot-permission-added';
+    readonly imageId: string;
+    readonly snapshotId: string;
+    readonly account: string;
+    readonly revokedByThisDeploy: boolean;
+  }
   /** With allowCopy: a declared account's createVolumePermission on the AMI's snapshot that is no longer live. */
-  | { readonly kind: 'snapshot-permission-removed'; readonly imageId: string; readonly snapshotId: string; readonly account: string;
-    readonly restoredByThisDeploy: boolean; };
+  | {
+    readonly kind: 'snapshot-permission-removed';
+    readonly imageId: string;
+    readonly snapshotId: string;
+    readonly account: string;
+    readonly restoredByThisDeploy: boolean;
+  };
 
 export interface ConstructPlan {
   /** The construct's path in the app (from the template's aws:cdk:path metadata), else its logical id. */

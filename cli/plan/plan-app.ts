@@ -7,8 +7,8 @@ import { DeployedStack, readDeployedStack, readExports } from '../deployed';
 import { LiveState } from '../live';
 import { importsValues, Resolver } from '../resolve';
 import { ConstructPlan, PlanReport, StackPlan } from './model';
-import { PLANNERS } from './planners';
 import type { PlannerInput } from './planner';
+import { PLANNERS } from './planners';
 import { ConstructPair, launchPermissionsDeclarationOf, pairConstructs } from './sides';
 
 interface StackInputs {

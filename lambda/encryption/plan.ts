@@ -1,9 +1,9 @@
 // Which key grants and snapshot permissions a request converges or revokes, and how: the handler acts on these
 // decisions (share.ts) and `cdk-ami-sharing plan` shows them, so both decide alike. No I/O here.
-import { Plan, planConverge, planDelete } from '../launch-permissions/plan';
-import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 import { declaredGrants, grantedKeys } from './key-grants';
 import { declaredSnapshotPermissions } from './snapshot-permissions';
+import { Plan, planConverge, planDelete } from '../launch-permissions/plan';
+import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 
 /** One set to converge: where its live state is read from, and the plan for what was read there. */
 export interface SetDecision {

@@ -4,6 +4,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { launchPermissionFromKey } from '../../src/validation';
 import { readWaitingForImageAndAccess } from '../converge';
 import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
+import { checksEncryption, managesEncryption, readsStorage } from '../encryption/plan';
 import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
@@ -12,7 +13,6 @@ import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
 import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
 import { checkEncryption, readImage, readSnapshotKeys } from '../encryption/preflight';
-import { checksEncryption, managesEncryption, readsStorage } from '../encryption/plan';
 import { convergeEncryption, revokeEncryption } from '../encryption/share';
 
 const PUBLIC = 'Group:all';

@@ -2,9 +2,9 @@
 // the snapshots' createVolumePermission (allowCopy) of AmiLaunchPermissions, against the EC2 peer (KMS through it too)
 // and the CloudFormation read peer. Every plan is checked against what the real handler then does when the same
 // assembly is deployed, and every run against the peers' logs: no write to EC2, KMS or CloudFormation.
+import { KMSClient } from '@aws-sdk/client-kms';
 import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { grantName } from '../../lambda/encryption/key-grants';
 import { listGrantsNamed, revokeGrant } from '../../lambda/kms';
 import { modifyCreateVolumeAccounts } from '../../lambda/snapshots';
