@@ -3,10 +3,12 @@
 export const USAGE = `Usage: cdk-ami-sharing plan [--app DIR] [--stack NAME]... [--json]
 
 Shows what deploying a synthesised CDK app would change on the AMIs its cdk-ami-sharing constructs
-declare (who gains and who loses launch access, IMDSv2, descriptions), and what drifted on those
-AMIs since the last deploy. Reads only: CloudFormation (the deployed stacks) and EC2
-(DescribeImageAttribute; for an AMI the deploy would make public, also the handler's checks:
-GetImageBlockPublicAccessState, DescribeImages). It never writes.
+declare (who gains and who loses launch access, KMS key grants and snapshot createVolumePermission,
+IMDSv2, descriptions), and what drifted on those AMIs since the last deploy. Reads only:
+CloudFormation (the deployed stacks), EC2 (DescribeImageAttribute; DescribeImages, DescribeSnapshots
+and DescribeSnapshotAttribute for the handler's checks before sharing and for snapshot permissions;
+GetImageBlockPublicAccessState for an AMI the deploy would make public) and KMS (ListGrants on
+imported keys, DescribeKey). It never writes.
 
 Options:
   --app DIR      the cloud assembly \`cdk synth\` wrote (default: cdk.out)
@@ -15,7 +17,8 @@ Options:
   -h, --help     show this help
 
 AWS access: the standard SDK configuration (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_EC2,
-AWS_ENDPOINT_URL_CLOUDFORMATION, ...). A stack pinned to a Region is read in that Region.
+AWS_ENDPOINT_URL_CLOUDFORMATION, AWS_ENDPOINT_URL_KMS, ...). A stack pinned to a Region is read in
+that Region.
 
 Exit codes (as terraform plan -detailed-exitcode): 0 nothing to change, 2 changes or drift,
 1 error.`;

@@ -1,13 +1,15 @@
 // The AWS SDK clients the plan reads with, and what their errors mean. Region, credentials and endpoints come from the
-// user's standard SDK configuration (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDFORMATION, ...);
-// a stack pinned to a Region is read in that Region, as `cdk deploy` would deploy it there.
+// user's standard SDK configuration (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_CLOUDFORMATION,
+// AWS_ENDPOINT_URL_KMS, ...); a stack pinned to a Region is read in that Region, as `cdk deploy` would deploy it there.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { awsErrorCode, messageOf } from '../lambda/errors';
 
 export class AwsClients {
   private readonly ec2Clients = new Map<string, EC2Client>();
   private readonly cfnClients = new Map<string, CloudFormationClient>();
+  private readonly kmsClients = new Map<string, KMSClient>();
 
   public ec2(region: string | undefined): EC2Client {
     return cached(this.ec2Clients, region, () => new EC2Client({ region }));
@@ -17,8 +19,13 @@ export class AwsClients {
     return cached(this.cfnClients, region, () => new CloudFormationClient({ region }));
   }
 
+  /** For the key grants of imported keys (SharedBy GRANTS) and the pre-flight's DescribeKey. */
+  public kms(region: string | undefined): KMSClient {
+    return cached(this.kmsClients, region, () => new KMSClient({ region }));
+  }
+
   public destroy(): void {
-    [...this.ec2Clients.values(), ...this.cfnClients.values()].forEach(c => c.destroy());
+    [...this.ec2Clients.values(), ...this.cfnClients.values(), ...this.kmsClients.values()].forEach(c => c.destroy());
   }
 }
 
@@ -65,7 +72,7 @@ export function throwIfFatal(error: unknown, what: string): void {
   }
 }
 
-/** EC2 and CloudFormation say access denied with these codes. */
+/** EC2, CloudFormation and KMS say access denied with these codes. */
 export function isDenied(error: unknown): boolean {
   return ['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException'].includes(awsErrorCode(error) ?? '');
 }

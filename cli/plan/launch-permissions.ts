@@ -1,9 +1,12 @@
 // Custom::AmiLaunchPermissions: what a deploy grants and revokes, decided by the handler's planConverge / planDelete
 // with the same inputs the handler will get (the deployed declaration is the Update's OldResourceProperties), and the
-// drift of the live AMI from the deployed declaration.
+// drift of the live AMI from the deployed declaration. Key grants and snapshot permissions: encryption.ts.
+import { markEncryptionDriftThisDeployFixes, planEncryption, planEncryptionDrift, planEncryptionRevocation } from './encryption';
+import { checkEncryptionBeforeSharing } from './encryption-preflight';
 import { Principal, RevokeReason } from './model';
 import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, Side, withImageId } from './planner';
 import { Deadline } from '../../lambda/deadline';
+import { managesEncryption } from '../../lambda/encryption/plan';
 import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
 import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/public-sharing';
@@ -19,15 +22,24 @@ export const launchPermissionsPlanner: ResourcePlanner = {
     const before = deployed ? previousOf(deployed) : undefined;
     findings.mode = now?.mode ?? before?.mode;
 
-    if (deployed?.image.id && before) await drift(input, findings, deployed.image.id, before);
+    if (deployed?.image.id && before) {
+      await drift(input, findings, deployed.image.id, before);
+      await planEncryptionDrift(input, findings, deployed.image.id, before);
+    }
 
     if (action === 'create' || action === 'update' || action === 'replace') {
-      if (now && desired) await converge(input, findings, desired, now, action === 'update' ? before : undefined);
+      if (now && desired) {
+        const previous = action === 'update' ? before : undefined;
+        const adding = await converge(input, findings, desired, now, previous);
+        if (desired.image.id && adding) await checkEncryptionBeforeSharing(input, findings, desired.image.id, adding, now, previous);
+        await planEncryption(input, findings, desired.image.id, now, previous);
+      }
       if (action === 'replace' && before && deployed) await cleanUp(input, findings, deployed, before, deployed.updateReplacePolicy);
     } else if (action === 'delete' && before && deployed) {
       await cleanUp(input, findings, deployed, before, deployed.deletionPolicy);
     }
     markDriftThisDeployFixes(findings);
+    markEncryptionDriftThisDeployFixes(findings);
     return findings;
   },
 };
@@ -57,20 +69,22 @@ function previousOf(deployed: DeployedSide): LaunchPermissionsDeclaration | unde
   }
 }
 
+/** Records the Create or Update's launch permission changes; returns what it grants (undefined: unknown). */
 async function converge(input: PlannerInput, findings: Findings, desired: Side, now: LaunchPermissionsDeclaration,
-  previous: LaunchPermissionsDeclaration | undefined) {
+  previous: LaunchPermissionsDeclaration | undefined): Promise<string[] | undefined> {
   const imageId = desired.image.id;
   if (!imageId) {
     // Nothing to read: every declared principal is what the AMI CloudFormation resolves may gain.
     for (const key of [...now.permissions].sort()) findings.changes.push({ kind: 'grant', principal: launchPermissionFromKey(key) });
     if (now.mode === 'EXCLUSIVE') findings.notes.push('EXCLUSIVE: anyone else on the AMI resolved at deploy is revoked');
-    return;
+    return undefined;
   }
   const live = findings.value(await input.live.launchPermissions(imageId), imageId, 'target');
-  if (!live) return;
+  if (!live) return undefined;
   const plan = planConverge({ desired: now.permissions, previous: previous?.permissions, live: live.value, mode: now.mode });
   record(findings, imageId, plan, key => previous?.permissions.has(key) ? 'dropped' : 'not-declared');
   await checkPublicSharing(input, findings, imageId, plan.add);
+  return plan.add;
 }
 
 /**
@@ -91,12 +105,12 @@ async function checkPublicSharing(input: PlannerInput, findings: Findings, image
 async function cleanUp(input: PlannerInput, findings: Findings, deployed: DeployedSide, before: LaunchPermissionsDeclaration, policy?: string) {
   const imageId = deployed.image.id!;
   if (policy === 'Retain') {
-    findings.notes.push(`RemovalPolicy RETAIN: the launch permissions stay on ${imageId}`);
+    findings.notes.push(`RemovalPolicy RETAIN: the launch permissions${managesEncryption(before) ? ', key grants and snapshot permissions' : ''} stay on ${imageId}`);
     return;
   }
   const live = findings.value(await input.live.launchPermissions(imageId), imageId, 'deployed');
-  if (!live) return;
-  record(findings, imageId, planDelete(before.permissions, live.value), () => 'removed');
+  if (live) record(findings, imageId, planDelete(before.permissions, live.value), () => 'removed');
+  await planEncryptionRevocation(input, findings, imageId, before);
 }
 
 /**
@@ -107,7 +121,7 @@ async function drift(input: PlannerInput, findings: Findings, imageId: string, b
   const live = findings.value(await input.live.launchPermissions(imageId), imageId, 'deployed');
   if (!live) return;
   const exact = planConverge({ desired: before.permissions, live: live.value, mode: 'EXCLUSIVE' });
-  const others = input.othersDeclare(imageId);
+  const others = new Set(input.otherDeclarations(imageId).flatMap(d => [...d.permissions]));
   for (const key of exact.remove.filter(k => !others.has(k))) {
     findings.drift.push({ kind: 'principal-added', imageId, principal: launchPermissionFromKey(key), revokedByThisDeploy: false });
   }

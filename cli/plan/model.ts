@@ -29,7 +29,26 @@ export type Change =
   | { readonly kind: 'revoke'; readonly imageId: string; readonly principal: Principal; readonly reason: RevokeReason }
   | { readonly kind: 'set-description'; readonly imageId?: string; readonly from?: string; readonly to: string }
   | { readonly kind: 'restore-description'; readonly imageId: string; readonly from?: string; readonly to: string }
-  | { readonly kind: 'require-imdsv2'; readonly imageId?: string; readonly from?: string };
+  | { readonly kind: 'require-imdsv2'; readonly imageId?: string; readonly from?: string }
+  /** A KMS grant on an imported key (encryptionKeys, SharedBy GRANTS), named after the AMI: the account may launch it. */
+  | { readonly kind: 'grant-key'; readonly imageId?: string; readonly keyArn: string; readonly account: string }
+  | { readonly kind: 'revoke-key'; readonly imageId: string; readonly keyArn: string; readonly account: string; readonly reason: RevokeReason }
+  /**
+   * createVolumePermission on one of the AMI's snapshots (allowCopy): the account may copy the AMI. No snapshot id when
+   * the AMI is only resolved at deploy.
+   */
+  | { readonly kind: 'grant-snapshot'; readonly imageId?: string; readonly snapshotId?: string; readonly account: string }
+  | { readonly kind: 'revoke-snapshot'; readonly imageId: string; readonly snapshotId: string; readonly account: string; readonly reason: RevokeReason };
+
+/** Whether a change gives someone access (a launch permission, a key grant, a snapshot permission). */
+export function isGrant(change: Change): boolean {
+  return change.kind === 'grant' || change.kind === 'grant-key' || change.kind === 'grant-snapshot';
+}
+
+/** Whether a change takes access away. */
+export function isRevocation(change: Change): boolean {
+  return change.kind === 'revoke' || change.kind === 'revoke-key' || change.kind === 'revoke-snapshot';
+}
 
 export type RevokeReason =
   /** ADDITIVE: the deployed declaration had it and this one drops it. */
@@ -46,7 +65,27 @@ export type Drift =
   | { readonly kind: 'principal-removed'; readonly imageId: string; readonly principal: Principal; readonly restoredByThisDeploy: boolean }
   | { readonly kind: 'description'; readonly imageId: string; readonly live?: string; readonly declared: string }
   | { readonly kind: 'imds-support'; readonly imageId: string; readonly live?: string }
-  | { readonly kind: 'image-gone'; readonly imageId: string };
+  | { readonly kind: 'image-gone'; readonly imageId: string }
+  /** A grant named for the AMI on a declared key, for an account the deployed declaration does not share with. */
+  | { readonly kind: 'key-grant-added'; readonly imageId: string; readonly keyArn: string; readonly account: string; readonly revokedByThisDeploy: boolean }
+  /** A grant the deployed declaration asks for that is no longer on the key (revoked or retired by hand). */
+  | { readonly kind: 'key-grant-removed'; readonly imageId: string; readonly keyArn: string; readonly account: string; readonly restoredByThisDeploy: boolean }
+  /** With allowCopy: an account with createVolumePermission on the AMI's snapshot that the deployed declaration does not share with. */
+  | {
+    readonly kind: 'snapshot-permission-added';
+    readonly imageId: string;
+    readonly snapshotId: string;
+    readonly account: string;
+    readonly revokedByThisDeploy: boolean;
+  }
+  /** With allowCopy: a declared account's createVolumePermission on the AMI's snapshot that is no longer live. */
+  | {
+    readonly kind: 'snapshot-permission-removed';
+    readonly imageId: string;
+    readonly snapshotId: string;
+    readonly account: string;
+    readonly restoredByThisDeploy: boolean;
+  };
 
 export interface ConstructPlan {
   /** The construct's path in the app (from the template's aws:cdk:path metadata), else its logical id. */

@@ -1,13 +1,15 @@
 // The plan of every selected stack: read what is deployed (CloudFormation), pair it with what is synthesised, then let
 // each resource type's planner read the live AMIs (EC2) and decide with the handler's modules. Reads only.
+import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
 import type { AssemblyStack } from '../assembly';
 import { AwsClients, FatalAwsError } from '../aws';
 import { DeployedStack, readDeployedStack, readExports } from '../deployed';
 import { LiveState } from '../live';
 import { importsValues, Resolver } from '../resolve';
 import { ConstructPlan, PlanReport, StackPlan } from './model';
+import type { PlannerInput } from './planner';
 import { PLANNERS } from './planners';
-import { ConstructPair, pairConstructs, principalsOf } from './sides';
+import { ConstructPair, launchPermissionsDeclarationOf, pairConstructs } from './sides';
 
 interface StackInputs {
   readonly stack: AssemblyStack;
@@ -21,30 +23,29 @@ export async function planApp(stacks: AssemblyStack[], clients: AwsClients): Pro
   const inputs: StackInputs[] = [];
   for (const stack of stacks) inputs.push(await readStack(stack, clients));
 
-  // Principals every construct of the app declares on each AMI (now or as deployed), by logical id: one construct's
-  // drift never includes principals another construct of this library owns.
-  const declared = new Map<string, Array<{ owner: string; keys: ReadonlySet<string> }>>();
+  // What every AmiLaunchPermissions of the app declares on each AMI (now or as deployed), by logical id: one construct's
+  // drift never includes principals, grants or snapshot permissions another construct of this library owns.
+  const declared = new Map<string, Array<{ owner: string; declaration: LaunchPermissionsDeclaration }>>();
   for (const { stack, pairs } of inputs) {
     for (const pair of pairs) {
       for (const side of [pair.desired, pair.deployed]) {
-        const principals = principalsOf(side);
-        if (!principals || pair.resourceType !== 'Custom::AmiLaunchPermissions') continue;
-        const list = declared.get(principals.imageId) ?? [];
-        list.push({ owner: `${stack.stackName}/${pair.logicalId}`, keys: principals.keys });
-        declared.set(principals.imageId, list);
+        const declaration = pair.resourceType === 'Custom::AmiLaunchPermissions' ? launchPermissionsDeclarationOf(side) : undefined;
+        if (!declaration) continue;
+        const list = declared.get(declaration.imageId) ?? [];
+        list.push({ owner: `${stack.stackName}/${pair.logicalId}`, declaration });
+        declared.set(declaration.imageId, list);
       }
     }
   }
 
   const report: StackPlan[] = [];
   for (const { stack, region, deployed, pairs, error } of inputs) {
-    const live = new LiveState(clients.ec2(stack.region));
+    const live = new LiveState(clients.ec2(stack.region), clients.kms(stack.region));
     const constructs: ConstructPlan[] = [];
     for (const pair of pairs) {
       const owner = `${stack.stackName}/${pair.logicalId}`;
-      const othersDeclare = (imageId: string) =>
-        new Set((declared.get(imageId) ?? []).filter(d => d.owner !== owner).flatMap(d => [...d.keys]));
-      constructs.push(await planConstruct(pair, live, othersDeclare, region));
+      const otherDeclarations = (imageId: string) => (declared.get(imageId) ?? []).filter(d => d.owner !== owner).map(d => d.declaration);
+      constructs.push(await planConstruct(pair, live, otherDeclarations, region));
     }
     report.push({
       stackName: stack.stackName,
@@ -81,7 +82,7 @@ async function configuredRegion(clients: AwsClients): Promise<string> {
 }
 
 async function planConstruct(
-  pair: ConstructPair, live: LiveState, othersDeclare: (imageId: string) => ReadonlySet<string>, region: string): Promise<ConstructPlan> {
+  pair: ConstructPair, live: LiveState, otherDeclarations: PlannerInput['otherDeclarations'], region: string): Promise<ConstructPlan> {
   const base = {
     path: pair.path,
     logicalId: pair.logicalId,
@@ -94,6 +95,6 @@ async function planConstruct(
   if (!planner) {
     return { ...base, changes: [], drift: [], notes: [], errors: [`${pair.resourceType} is not known to this version of cdk-ami-sharing plan; use the version the app uses`] };
   }
-  const out = await planner.plan({ action: pair.action, desired: pair.desired, deployed: pair.deployed, live, othersDeclare, where: region });
+  const out = await planner.plan({ action: pair.action, desired: pair.desired, deployed: pair.deployed, live, otherDeclarations, where: region });
   return { ...base, mode: out.mode, changes: out.changes, drift: out.drift, errors: out.errors, notes: out.notes };
 }

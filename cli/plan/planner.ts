@@ -1,5 +1,6 @@
 // What every resource type's planner gets and gives. One planner per custom resource type of this library, each
 // deciding with the handler's own modules (lambda/*/plan.ts, properties parsing, physical ids): see planners.ts.
+import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
 import type { LiveState, Read } from '../live';
 import type { Change, ConstructAction, Drift, ImageRef } from './model';
 
@@ -25,8 +26,11 @@ export interface PlannerInput {
   /** Undefined when the construct is not deployed. */
   readonly deployed?: DeployedSide;
   readonly live: LiveState;
-  /** Launch permission principals other constructs of this library declare (now or as deployed), by AMI. */
-  readonly othersDeclare: (imageId: string) => ReadonlySet<string>;
+  /**
+   * What the other AmiLaunchPermissions constructs of the app declare on an AMI (now or as deployed): their principals,
+   * grants and snapshot permissions are theirs, not this construct's drift.
+   */
+  readonly otherDeclarations: (imageId: string) => LaunchPermissionsDeclaration[];
   /** For messages: the Region the AMIs are read in. */
   readonly where: string;
 }

@@ -1,11 +1,11 @@
 // The planner of each custom resource type of this library. A construct whose resource type has no planner here is
 // reported as an error (a newer library version than this command), never silently skipped.
 //
-// Extension point: issue "Encrypted AMIs" adds key grants and snapshot createVolumePermission. Its resource types get
-// a planner each here, built the same way (see planner.ts): parse the properties with the handler's parser, read the
-// live state with read-only calls only (kms:ListGrants, ec2:DescribeSnapshotAttribute; add them to LiveState), decide
-// with the handler's pure plan module, and report grants/revocations and drift. The model (model.ts) takes new Change
-// and Drift kinds; the renderers show unknown kinds generically until they learn them.
+// Extension point: a new resource type gets a planner here, built like these (see planner.ts): parse the properties
+// with the handler's parser, read the live state with read-only calls only (add them to LiveState), decide with the
+// handler's pure plan module, and report grants/revocations and drift. The model (model.ts) takes new Change and Drift
+// kinds; the renderers show unknown kinds generically until they learn them. (Key grants and snapshot permissions are
+// AmiLaunchPermissions' own: launch-permissions.ts plans them with encryption.ts.)
 import { descriptionPlanner } from './description';
 import { imdsPolicyPlanner } from './imds-policy';
 import { launchPermissionsPlanner } from './launch-permissions';

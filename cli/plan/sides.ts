@@ -2,7 +2,7 @@
 // out what CloudFormation would do with it: the properties compared as CloudFormation compares them (resolved), and
 // the AMI each side is on.
 import { parseDescriptionPhysicalId } from '../../lambda/description/original';
-import { parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
+import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
 import type { AssemblyStack } from '../assembly';
 import type { DeployedStack } from '../deployed';
 import { Resolver } from '../resolve';
@@ -126,11 +126,11 @@ function constructPath(resource: any): string | undefined {
   return typeof path === 'string' ? path.replace(/\/Resource\/Default$/, '') : undefined;
 }
 
-/** The launch permission principals a side declares on its AMI (for telling other constructs' principals from drift). */
-export function principalsOf(side: Side | undefined): { imageId: string; keys: ReadonlySet<string> } | undefined {
+/** What a side of an AmiLaunchPermissions declares on its AMI (for telling other constructs' principals and grants from drift). */
+export function launchPermissionsDeclarationOf(side: Side | undefined): LaunchPermissionsDeclaration | undefined {
   if (!side?.image.id) return undefined;
   try {
-    return { imageId: side.image.id, keys: parseLaunchPermissionsProperties({ ...side.properties, ImageId: side.image.id }).permissions };
+    return parseLaunchPermissionsProperties({ ...side.properties, ImageId: side.image.id });
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
 // drift, error or note. Stable (no timestamps, no endpoints), so it can be compared and snapshot-tested.
 import { summarize } from './summary';
 import type { LaunchPermissionEntry } from '../../src/validation';
-import { Change, ConstructPlan, Drift, exitCodeOf, ImageRef, PlanReport, StackPlan } from '../plan/model';
+import { Change, ConstructPlan, Drift, exitCodeOf, ImageRef, isGrant, isRevocation, PlanReport, RevokeReason, StackPlan } from '../plan/model';
 
 const ACTION_MARK: Record<ConstructPlan['action'], string> = { create: '+', update: '~', replace: '±', delete: '-', none: '=' };
 const TYPE_NAME: Record<string, string> = {
@@ -58,7 +58,7 @@ function renderConstruct(c: ConstructPlan): string[] {
   const type = TYPE_NAME[c.resourceType] ?? c.resourceType;
   const lines = [`    ${ACTION_MARK[c.action]} ${c.path} (${type}${c.mode ? `, ${c.mode}` : ''}): ${actionText(c)}`];
   const item = (mark: string, text: string) => lines.push(`        ${mark} ${text}`);
-  c.changes.forEach(change => item(change.kind === 'grant' ? '+' : change.kind === 'revoke' ? '-' : '~', changeText(change, c)));
+  c.changes.forEach(change => item(isGrant(change) ? '+' : isRevocation(change) ? '-' : '~', changeText(change, c)));
   c.drift.forEach(d => item('!', driftText(d, c)));
   c.errors.forEach(e => item('x', e));
   c.notes.forEach(n => item(' ', `note: ${n}`));
@@ -91,17 +91,24 @@ const on = (imageId: string | undefined, c: ConstructPlan) => imageId === undefi
 function changeText(change: Change, c: ConstructPlan): string {
   switch (change.kind) {
     case 'grant': return `grant   ${principalText(change.principal)}${on(change.imageId, c)}`;
-    case 'revoke': {
-      const why = change.reason === 'dropped' ? 'dropped from the declaration'
-        : change.reason === 'not-declared' ? 'not declared, EXCLUSIVE'
-          : c.action === 'replace' ? 'cleanup of the old AMI' : 'the construct leaves the stack';
-      return `revoke  ${principalText(change.principal)}${on(change.imageId, c)} (${why})`;
-    }
+    case 'revoke': return `revoke  ${principalText(change.principal)}${on(change.imageId, c)} (${why(change.reason, c)})`;
     case 'set-description': return `description ${quote(change.from)} -> ${quote(change.to)}${on(change.imageId, c)}`;
     case 'restore-description': return `description ${quote(change.from)} -> ${quote(change.to)}${on(change.imageId, c)} (the original, restored)`;
     case 'require-imdsv2': return `imdsSupport ${change.from ?? '(not set)'} -> v2.0${on(change.imageId, c)} (irreversible)`;
+    case 'grant-key': return `grant   account ${change.account} the use of KMS key ${change.keyArn}${on(change.imageId, c)}`;
+    case 'revoke-key': return `revoke  account ${change.account} the use of KMS key ${change.keyArn}${on(change.imageId, c)} (${why(change.reason, c)})`;
+    case 'grant-snapshot': return `grant   account ${change.account} createVolumePermission on `
+      + (change.snapshotId ? `${change.snapshotId}${on(change.imageId, c)}` : 'the snapshots of the AMI resolved at deploy');
+    case 'revoke-snapshot':
+      return `revoke  account ${change.account} createVolumePermission on ${change.snapshotId}${on(change.imageId, c)} (${why(change.reason, c)})`;
     default: return JSON.stringify(change);
   }
+}
+
+function why(reason: RevokeReason, c: ConstructPlan): string {
+  if (reason === 'dropped') return 'dropped from the declaration';
+  if (reason === 'not-declared') return 'not declared, EXCLUSIVE';
+  return c.action === 'replace' ? 'cleanup of the old AMI' : 'the construct leaves the stack';
 }
 
 function driftText(d: Drift, c: ConstructPlan): string {
@@ -114,6 +121,14 @@ function driftText(d: Drift, c: ConstructPlan): string {
     case 'description': return `drift   description${on(d.imageId, c)} is ${quote(d.live)}, deployed as ${quote(d.declared)}; ${unchanged}`;
     case 'imds-support': return `drift   imdsSupport${on(d.imageId, c)} is ${d.live ?? '(not set)'}, deployed as v2.0`;
     case 'image-gone': return `drift   AMI ${d.imageId} no longer exists (deregistered)`;
+    case 'key-grant-added': return `drift   account ${d.account} has a grant on KMS key ${d.keyArn}${on(d.imageId, c)} but is not in the deployed declaration; `
+      + (d.revokedByThisDeploy ? 'this deploy revokes it' : c.mode === 'ADDITIVE' ? 'ADDITIVE never revokes it' : unchanged);
+    case 'key-grant-removed': return `drift   account ${d.account}'s grant on KMS key ${d.keyArn}${on(d.imageId, c)} is declared but no longer live; `
+      + (d.restoredByThisDeploy ? 'this deploy grants it again' : unchanged);
+    case 'snapshot-permission-added': return `drift   account ${d.account} has createVolumePermission on ${d.snapshotId}${on(d.imageId, c)} `
+      + `but is not in the deployed declaration; ${d.revokedByThisDeploy ? 'this deploy revokes it' : c.mode === 'ADDITIVE' ? 'ADDITIVE never revokes it' : unchanged}`;
+    case 'snapshot-permission-removed': return `drift   account ${d.account}'s createVolumePermission on ${d.snapshotId}${on(d.imageId, c)} `
+      + `is declared but no longer live; ${d.restoredByThisDeploy ? 'this deploy grants it again' : unchanged}`;
     default: return JSON.stringify(d);
   }
 }

@@ -43,6 +43,19 @@ export function encryptionProblems(imageId: string, facts: StorageFacts, declara
   return problems;
 }
 
+/** The snapshots DescribeSnapshots is asked about: the encrypted ones (only they have a key). */
+export function encryptedSnapshotIds(storage: ImageStorage): string[] {
+  return storage.snapshots.filter(s => s.encrypted).map(s => s.snapshotId);
+}
+
+/** The undeclared keys encryptionProblems needs the KeyManager of (DescribeKey), to tell aws/ebs from the others. */
+export function keysToDescribe(facts: StorageFacts, declaration: EncryptionDeclaration): string[] {
+  const declared = new Set(declaration.encryptionKeys.map(k => k.KeyArn));
+  // An AWS-managed key is always the snapshot owner's own (account and Region); keys of other accounts are customer-managed.
+  return [...new Set(facts.snapshotKeys.values())]
+    .filter((k): k is string => k !== undefined && !declared.has(k) && k.split(':')[4] === facts.ownerId);
+}
+
 /** The AMI's block device mappings, product codes and watermarks (DescribeImages). */
 export async function readImage(context: RequestContext, imageId: string): Promise<ImageStorage> {
   return preflightRead(context, `DescribeImages ${imageId}`, () => describeImageStorage(context.ec2, imageId));
@@ -50,7 +63,7 @@ export async function readImage(context: RequestContext, imageId: string): Promi
 
 /** The KMS keys of the AMI's encrypted snapshots: DescribeSnapshots, only if a mapping is encrypted. */
 export async function readSnapshotKeys(context: RequestContext, imageId: string, storage: ImageStorage): Promise<StorageFacts> {
-  const encrypted = storage.snapshots.filter(s => s.encrypted).map(s => s.snapshotId);
+  const encrypted = encryptedSnapshotIds(storage);
   const snapshotKeys = encrypted.length === 0
     ? new Map<string, string | undefined>()
     : await preflightRead(context, `DescribeSnapshots of ${imageId}`, () => describeSnapshotKeys(context.ec2, encrypted));
@@ -62,9 +75,7 @@ export async function checkEncryption(
   context: RequestContext, imageId: string, facts: StorageFacts, declaration: EncryptionDeclaration): Promise<void> {
   const declared = new Set(declaration.encryptionKeys.map(k => k.KeyArn));
   const managers = new Map<string, string | undefined>();
-  for (const keyArn of new Set(facts.snapshotKeys.values())) {
-    // An AWS-managed key is always the snapshot owner's own (account and Region); keys of other accounts are customer-managed.
-    if (keyArn === undefined || declared.has(keyArn) || keyArn.split(':')[4] !== facts.ownerId) continue;
+  for (const keyArn of keysToDescribe(facts, declaration)) {
     try {
       // The checks' statements may have joined the log policy in this deployment: wait out IAM like the other reads.
       managers.set(keyArn, await patiently(context, isAccessDenied, () => keyManager(context.kms, keyArn)));

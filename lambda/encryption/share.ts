@@ -1,21 +1,17 @@
 // Key grants and snapshot permissions move with the launch permissions: converged on Create and Update (before the
-// launch permissions, so an AMI is never visible to a recipient who cannot launch it yet), revoked on Delete.
-import { planConverge, planDelete } from '../launch-permissions/plan';
+// launch permissions, so an AMI is never visible to a recipient who cannot launch it yet), revoked on Delete. What to
+// converge and how is decided in plan.ts; this file reads and writes.
 import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 import { log } from '../log';
 import { RequestContext } from '../resource';
-import { convergeSet, SetChanges } from '../set-converge';
+import { convergeSet, GrantSet, SetChanges } from '../set-converge';
 import { UndoLog } from '../undo';
-import { declaredGrants, grantedKeys, keyGrantSet } from './key-grants';
+import { keyGrantSet } from './key-grants';
 import { ImageStorage } from '../snapshots';
-import { declaredSnapshotPermissions, snapshotPermissionSet } from './snapshot-permissions';
+import { keyGrantsToConverge, keyGrantsToRevoke, SetDecision, sharesSnapshots, snapshotPermissionsToConverge, snapshotPermissionsToRevoke } from './plan';
+import { snapshotPermissionSet } from './snapshot-permissions';
 
 const NOTHING: SetChanges = { writes: 0, added: 0, removed: 0 };
-
-/** Whether a declaration (now or before, on the same AMI) has grants or snapshot permissions to manage. */
-export function managesEncryption(desired: LaunchPermissionsDeclaration, previous?: LaunchPermissionsDeclaration): boolean {
-  return [desired, previous].some(d => d !== undefined && (grantedKeys(d).length > 0 || d.allowCopy));
-}
 
 /**
  * Converges both sets for Create and Update. `previous` is the declaration before this Update on the same AMI (its
@@ -24,21 +20,10 @@ export function managesEncryption(desired: LaunchPermissionsDeclaration, previou
 export async function convergeEncryption(context: RequestContext, desired: LaunchPermissionsDeclaration,
   previous: LaunchPermissionsDeclaration | undefined, storage: ImageStorage, undo: UndoLog): Promise<SetChanges> {
   const imageId = desired.imageId;
-  const keys = [...new Set([...grantedKeys(desired), ...(previous ? grantedKeys(previous) : [])])];
-  const grants = keys.length === 0 ? NOTHING : await convergeSet(context, keyGrantSet(context, imageId, keys), live => planConverge({
-    desired: declaredGrants(desired), previous: previous && declaredGrants(previous), live, mode: desired.mode,
-  }), undo);
-
+  const grants = await apply(context, keyGrantsToConverge(desired, previous), keys => keyGrantSet(context, imageId, keys), undo);
   const snapshotIds = storage.snapshots.map(s => s.snapshotId);
-  const copying = desired.allowCopy || previous?.allowCopy === true;
-  const snapshots = !copying || snapshotIds.length === 0 ? NOTHING : await convergeSet(context, snapshotPermissionSet(context, imageId, snapshotIds),
-    live => planConverge({
-      desired: declaredSnapshotPermissions(desired, snapshotIds),
-      previous: previous && declaredSnapshotPermissions(previous, snapshotIds),
-      live,
-      // EXCLUSIVE only governs snapshots while this construct shares them; turning allowCopy off revokes its own accounts.
-      mode: desired.allowCopy ? desired.mode : 'ADDITIVE',
-    }), undo);
+  const snapshots = await apply(context, snapshotPermissionsToConverge(desired, previous, snapshotIds),
+    ids => snapshotPermissionSet(context, imageId, ids), undo);
   return sum(grants, snapshots);
 }
 
@@ -50,21 +35,23 @@ export async function revokeEncryption(context: RequestContext, declared: Launch
   storage: ImageStorage | undefined): Promise<SetChanges> {
   const imageId = declared.imageId;
   const undo = new UndoLog(); // Delete never undoes: CloudFormation retries it with the same properties.
-  const keys = grantedKeys(declared);
-  const grants = keys.length === 0 ? NOTHING
-    : await convergeSet(context, keyGrantSet(context, imageId, keys), live => planDelete(declaredGrants(declared), live), undo);
+  const grants = await apply(context, keyGrantsToRevoke(declared), keys => keyGrantSet(context, imageId, keys), undo);
   let snapshots = NOTHING;
-  if (declared.allowCopy && storage === undefined) {
+  if (sharesSnapshots(declared) && storage === undefined) {
     log('WARN', 'image no longer exists: its snapshots\' createVolumePermission cannot be found through it', { imageId });
-  } else if (declared.allowCopy && storage) {
-    const ids = storage.snapshots.map(s => s.snapshotId);
-    snapshots = await convergeSet(context, snapshotPermissionSet(context, imageId, ids),
-      live => planDelete(declaredSnapshotPermissions(declared, ids), live), undo);
+  } else if (storage) {
+    snapshots = await apply(context, snapshotPermissionsToRevoke(declared, storage.snapshots.map(s => s.snapshotId)),
+      ids => snapshotPermissionSet(context, imageId, ids), undo);
   }
   return sum(grants, snapshots);
+}
+
+/** Converges one set as decided; nothing to read or write when the decision has no targets. */
+async function apply(context: RequestContext, decision: SetDecision, set: (targets: string[]) => GrantSet, undo: UndoLog): Promise<SetChanges> {
+  if (decision.targets.length === 0) return NOTHING;
+  return convergeSet(context, set(decision.targets), live => decision.plan(live), undo);
 }
 
 function sum(a: SetChanges, b: SetChanges): SetChanges {
   return { writes: a.writes + b.writes, added: a.added + b.added, removed: a.removed + b.removed };
 }
-

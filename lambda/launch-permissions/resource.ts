@@ -4,6 +4,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { launchPermissionFromKey } from '../../src/validation';
 import { readWaitingForImageAndAccess } from '../converge';
 import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
+import { checksEncryption, managesEncryption, readsStorage } from '../encryption/plan';
 import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
@@ -12,7 +13,7 @@ import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
 import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
 import { checkEncryption, readImage, readSnapshotKeys } from '../encryption/preflight';
-import { convergeEncryption, managesEncryption, revokeEncryption } from '../encryption/share';
+import { convergeEncryption, revokeEncryption } from '../encryption/share';
 
 const PUBLIC = 'Group:all';
 
@@ -40,13 +41,13 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
     let publicChecked = false;
     let encryption = { writes: 0, added: 0, removed: 0 };
     // Everything that could refuse the share is checked before the first write, so a refusal leaves nothing half done.
-    if (first.add.length > 0 || managesEncryption(desired, previousDeclared)) {
+    if (readsStorage(first.add, desired, previousDeclared)) {
       const storage = await readImage(context, desired.imageId);
       if (first.add.includes(PUBLIC)) {
         await checkPublicSharingAllowed(context, desired.imageId, first.add, storage);
         publicChecked = true;
       }
-      if ([...desired.permissions].some(p => p !== PUBLIC)) {
+      if (checksEncryption(desired)) {
         await checkEncryption(context, desired.imageId, await readSnapshotKeys(context, desired.imageId, storage), desired);
       }
       encryption = await convergeEncryption(context, desired, previousDeclared, storage, undo);

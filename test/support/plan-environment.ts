@@ -104,6 +104,8 @@ export class PlanEnvironment {
     return runCli(cli, args, {
       AWS_ENDPOINT_URL_EC2: this.env.peer.endpoint,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.cfn.endpoint,
+      // KMS through the EC2 peer, as the handler's: its log records ListGrants and DescribeKey with the EC2 reads.
+      AWS_ENDPOINT_URL_KMS: this.env.peer.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIATESTTESTTESTTEST',
       AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
