@@ -2,7 +2,7 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AmiLaunchPermissions, LaunchPermission } from '../src';
-import { onlyRole, PSEUDO_PARAMETERS, resolveIntrinsics, rolePolicies } from './support/role-policies';
+import { onlyRole, resolveResources, rolePolicies } from './support/role-policies';
 
 function resourcesOf(build: (stack: Stack) => void): Record<string, any> {
   const stack = new Stack(new App(), 'Policies', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -15,7 +15,7 @@ test('the handler role\'s managed policies, intrinsics resolved, named by logica
     const image = new CfnParameter(stack, 'ImageId').valueAsString;
     new AmiLaunchPermissions(stack, 'Share', { imageId: image, permissions: [LaunchPermission.publicAccess()] });
   });
-  const resources = resolveIntrinsics(raw, { refs: { ...PSEUDO_PARAMETERS, ImageId: 'ami-12345678' } });
+  const resources = resolveResources(raw, { stackName: 'Policies', parameters: { ImageId: 'ami-12345678' } });
 
   const policies = rolePolicies(resources, onlyRole(resources));
 
@@ -45,9 +45,20 @@ test('only policies attached to the given role, plus its inline policies', () =>
   expect(() => onlyRole(resources)).toThrow(/expected exactly one AWS::IAM::Role, found 2: Role, Other/);
 });
 
-test('resolveIntrinsics: Ref, Fn::Join and Fn::GetAtt; unknown Refs stay; other functions are an error', () => {
-  const values = { refs: { 'AWS::Region': 'us-east-1', 'P': 'v' }, getAtt: (id: string, attribute: string) => `${id}.${attribute}` };
-  expect(resolveIntrinsics({ 'Fn::Join': ['-', [{ Ref: 'P' }, { Ref: 'AWS::Region' }, { 'Fn::GetAtt': ['Log', 'Arn'] }]] }, values)).toBe('v-us-east-1-Log.Arn');
-  expect(resolveIntrinsics([{ Ref: 'Role' }], values)).toEqual([{ Ref: 'Role' }]);
-  expect(() => resolveIntrinsics({ 'Fn::Sub': 'x' }, values)).toThrow(/Fn::Sub is not supported/);
+test('resolveResources: parameters, pseudo parameters, Fn::Join, Fn::Sub; resource Refs become logical ids, GetAtts ARNs naming them', () => {
+  const resources = {
+    Policy: {
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: {
+        Roles: [{ Ref: 'Role' }],
+        Joined: { 'Fn::Join': ['-', [{ Ref: 'P' }, { Ref: 'AWS::Region' }, { 'Fn::GetAtt': ['Log', 'Arn'] }]] },
+        Substituted: { 'Fn::Sub': '${AWS::StackName}/${P}/${Log.Arn}' },
+      },
+    },
+  };
+  expect(resolveResources(resources, { stackName: 'Policies', parameters: { P: 'v' } }).Policy.Properties).toEqual({
+    Roles: ['Role'],
+    Joined: 'v-us-east-1-arn:aws:cloudformation:us-east-1:123456789012:getatt/Log/Arn',
+    Substituted: 'Policies/v/arn:aws:cloudformation:us-east-1:123456789012:getatt/Log/Arn',
+  });
 });

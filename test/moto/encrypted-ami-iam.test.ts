@@ -10,7 +10,7 @@ import { synthesize } from '../support/cloud-assembly';
 import { createEncryptedImage, createKey, kmsClient, liveGrants, liveSnapshotAccounts } from '../support/encrypted-images';
 import { livePermissions } from '../support/handler-environment';
 import { useHandlerEnvironment } from '../support/handler-environment-hooks';
-import { onlyRole, PSEUDO_PARAMETERS, resolveIntrinsics, rolePolicies } from '../support/role-policies';
+import { onlyRole, resolveResources, rolePolicies } from '../support/role-policies';
 
 const A = '111122223333';
 const OUTSIDER = '999988887777';
@@ -24,7 +24,7 @@ function stackFor(imageId: string, keyArn: string) {
     imageId, permissions: [LaunchPermission.account(A)], encryptionKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)], allowCopy: true,
   });
   const { template, customResources } = synthesize(app, stack);
-  const resources = resolveIntrinsics(template.Resources, { refs: PSEUDO_PARAMETERS });
+  const resources = resolveResources(template.Resources, { stackName: stack.stackName });
   return { customResources, policies: rolePolicies(resources, onlyRole(resources)) };
 }
 

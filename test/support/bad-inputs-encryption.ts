@@ -2,42 +2,26 @@
 // KMS cannot do, refused at synth time and by the handler before any EC2 or KMS request. Messages written out.
 import { Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type { BadInput, BadInputEvent } from './bad-inputs';
-import { AmiLaunchPermissions, AmiLaunchPermissionsProps, LaunchPermission } from '../../src';
+import { ACCOUNT, BadInput, BadInputEvent, exact, EXAMPLE_IMAGE_ID, ORG, OU, share, shareEvent } from './bad-inputs-builders';
+import { AmiLaunchPermissionsProps, LaunchPermission } from '../../src';
 
-const IMAGE = 'ami-0123456789abcdef0';
-const ACCOUNT = '111122223333';
-const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
-const OU = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij';
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const ALIAS = 'arn:aws:kms:us-east-1:123456789012:alias/golden-ami';
 const IMPORTED = { KeyArn: KEY, SharedBy: 'GRANTS' };
 const USE = ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
 
-/** An AmiLaunchPermissions with an imported key made from `keyArn` (made inside build, so a throwing factory is caught). */
+/** An AmiLaunchPermissions with an imported key made from `keyArn`. */
 function encrypted(permissions: () => LaunchPermission[], props: Partial<AmiLaunchPermissionsProps> & { keyArn?: string } = {}) {
-  return (stack: Stack) => {
-    const { keyArn, ...rest } = props;
-    new AmiLaunchPermissions(stack, 'Share', {
-      imageId: IMAGE,
-      permissions: permissions(),
-      ...(keyArn ? { encryptionKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] } : {}),
-      ...rest,
-    });
-  };
-}
-
-function event(permissions: object[], extra: Record<string, unknown>): (imageId: string) => BadInputEvent {
-  return imageId => ({
-    RequestType: 'Create',
-    ResourceType: 'Custom::AmiLaunchPermissions',
-    ResourceProperties: { ImageId: imageId, Permissions: permissions, Mode: 'ADDITIVE', ...extra },
-  });
+  const { keyArn, ...rest } = props;
+  return share(permissions, EXAMPLE_IMAGE_ID, stack => ({
+    ...(keyArn ? { encryptionKeys: [kms.Key.fromKeyArn(stack, 'Key', keyArn)] } : {}),
+    ...rest,
+  }));
 }
 
 function both(name: string, build: (stack: Stack) => void, synthError: string,
   handlerEvent: (imageId: string) => BadInputEvent, reason: string): BadInput {
-  return { name, synth: { build, error: synthError }, handler: { event: handlerEvent, reason, match: 'exact' } };
+  return { name, synth: { build, error: synthError }, handler: exact(handlerEvent, reason) };
 }
 
 const copyNotOrg = (where: string, copy: string, value: string) => `${where}: ${copy} cannot share snapshots with '${value}': EC2 shares snapshots `
@@ -64,72 +48,69 @@ export const ENCRYPTION: BadInput[] = [
   both('allowCopy with an organization',
     encrypted(() => [LaunchPermission.organization(ORG)], { allowCopy: true }),
     copyNotOrg('AmiLaunchPermissions.permissions[0]', 'AmiLaunchPermissions.allowCopy', ORG),
-    event([{ OrganizationArn: ORG }], { AllowCopy: 'true' }),
+    shareEvent([{ OrganizationArn: ORG }], { AllowCopy: 'true' }),
     copyNotOrg('Permissions[0]', 'AllowCopy', ORG)),
   both('allowCopy with an OU',
     encrypted(() => [LaunchPermission.account(ACCOUNT), LaunchPermission.organizationalUnit(OU)], { allowCopy: true }),
     copyNotOrg('AmiLaunchPermissions.permissions[1]', 'AmiLaunchPermissions.allowCopy', OU),
-    event([{ UserId: ACCOUNT }, { OrganizationalUnitArn: OU }], { AllowCopy: 'true' }),
+    shareEvent([{ UserId: ACCOUNT }, { OrganizationalUnitArn: OU }], { AllowCopy: 'true' }),
     copyNotOrg('Permissions[1]', 'AllowCopy', OU)),
   both('allowCopy with public access',
     encrypted(() => [LaunchPermission.publicAccess()], { allowCopy: true }),
     'AmiLaunchPermissions.permissions[0]: LaunchPermission.publicAccess() cannot be combined with AmiLaunchPermissions.allowCopy: it grants '
       + 'createVolumePermission to the declared accounts only and never makes snapshots public',
-    event([{ Group: 'all' }], { AllowCopy: 'true' }),
+    shareEvent([{ Group: 'all' }], { AllowCopy: 'true' }),
     'Permissions[0]: LaunchPermission.publicAccess() cannot be combined with AllowCopy: it grants createVolumePermission to the declared '
       + 'accounts only and never makes snapshots public'),
   both('public access with encryption keys',
     encrypted(() => [LaunchPermission.publicAccess()], { keyArn: KEY }),
     'AmiLaunchPermissions.permissions[0]: LaunchPermission.publicAccess() cannot be combined with AmiLaunchPermissions.encryptionKeys: EC2 '
       + 'never makes an AMI with encrypted snapshots public. Share it with accounts, organizations or OUs, or publish an unencrypted copy',
-    event([{ Group: 'all' }], { EncryptionKeys: [IMPORTED] }),
+    shareEvent([{ Group: 'all' }], { EncryptionKeys: [IMPORTED] }),
     'Permissions[0]: LaunchPermission.publicAccess() cannot be combined with EncryptionKeys: EC2 never makes an AMI with encrypted '
       + 'snapshots public. Share it with accounts, organizations or OUs, or publish an unencrypted copy'),
   both('an imported key with an organization (grants name accounts only)',
     encrypted(() => [LaunchPermission.account(ACCOUNT), LaunchPermission.organization(ORG)], { keyArn: KEY }),
     importedWithOrg('AmiLaunchPermissions.encryptionKeys[0]', ORG, statements('Organizations', { StringEquals: { 'aws:PrincipalOrgID': ['o-abcdefghij'] } })),
-    event([{ UserId: ACCOUNT }, { OrganizationArn: ORG }], { EncryptionKeys: [IMPORTED] }),
+    shareEvent([{ UserId: ACCOUNT }, { OrganizationArn: ORG }], { EncryptionKeys: [IMPORTED] }),
     importedWithOrg('EncryptionKeys[0]', ORG, statements('Organizations', { StringEquals: { 'aws:PrincipalOrgID': ['o-abcdefghij'] } }))),
   both('an imported key with an OU',
     encrypted(() => [LaunchPermission.organizationalUnit(OU)], { keyArn: KEY }),
     importedWithOrg('AmiLaunchPermissions.encryptionKeys[0]', OU,
       statements('OrganizationalUnits', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-abcdefghij/*/ou-ab12-cdefghij/*'] } })),
-    event([{ OrganizationalUnitArn: OU }], { EncryptionKeys: [IMPORTED] }),
+    shareEvent([{ OrganizationalUnitArn: OU }], { EncryptionKeys: [IMPORTED] }),
     importedWithOrg('EncryptionKeys[0]', OU,
       statements('OrganizationalUnits', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-abcdefghij/*/ou-ab12-cdefghij/*'] } }))),
   both('an alias ARN as an encryption key',
     encrypted(() => [LaunchPermission.account(ACCOUNT)], { keyArn: ALIAS }),
     `AmiLaunchPermissions.encryptionKeys[0]: '${ALIAS}' is an alias ARN, not a key ARN; EBS names the key itself `
       + '(arn:<partition>:kms:<region>:<account>:key/<key id>)',
-    event([{ UserId: ACCOUNT }], { EncryptionKeys: [{ KeyArn: ALIAS, SharedBy: 'GRANTS' }] }),
+    shareEvent([{ UserId: ACCOUNT }], { EncryptionKeys: [{ KeyArn: ALIAS, SharedBy: 'GRANTS' }] }),
     `EncryptionKeys[0].KeyArn: '${ALIAS}' is an alias ARN, not a key ARN; EBS names the key itself (arn:<partition>:kms:<region>:<account>:key/<key id>)`),
   both('a key ARN whose key id is not a key id',
     encrypted(() => [LaunchPermission.account(ACCOUNT)], { keyArn: 'arn:aws:kms:us-east-1:123456789012:key/golden' }),
     "AmiLaunchPermissions.encryptionKeys[0]: 'arn:aws:kms:us-east-1:123456789012:key/golden' is not a KMS key ARN "
       + '(arn:<partition>:kms:<region>:<12-digit account>:key/<key id>)',
-    event([{ UserId: ACCOUNT }], { EncryptionKeys: [{ KeyArn: 'arn:aws:kms:us-east-1:123456789012:key/golden', SharedBy: 'GRANTS' }] }),
+    shareEvent([{ UserId: ACCOUNT }], { EncryptionKeys: [{ KeyArn: 'arn:aws:kms:us-east-1:123456789012:key/golden', SharedBy: 'GRANTS' }] }),
     "EncryptionKeys[0].KeyArn: 'arn:aws:kms:us-east-1:123456789012:key/golden' is not a KMS key ARN "
       + '(arn:<partition>:kms:<region>:<12-digit account>:key/<key id>)'),
   both('the same key twice',
-    stack => {
+    share(() => [LaunchPermission.account(ACCOUNT)], EXAMPLE_IMAGE_ID, stack => {
       const key = kms.Key.fromKeyArn(stack, 'Key', KEY);
-      new AmiLaunchPermissions(stack, 'Share', { imageId: IMAGE, permissions: [LaunchPermission.account(ACCOUNT)], encryptionKeys: [key, key] });
-    },
+      return { encryptionKeys: [key, key] };
+    }),
     `AmiLaunchPermissions.encryptionKeys[1]: '${KEY}' is declared twice (also at AmiLaunchPermissions.encryptionKeys[0])`,
-    event([{ UserId: ACCOUNT }], { EncryptionKeys: [IMPORTED, IMPORTED] }),
+    shareEvent([{ UserId: ACCOUNT }], { EncryptionKeys: [IMPORTED, IMPORTED] }),
     `EncryptionKeys[1]: '${KEY}' is declared twice (also at EncryptionKeys[0])`),
   {
     name: 'AllowCopy that is not a boolean',
     synth: undefined,
-    handler: { event: event([{ UserId: ACCOUNT }], { AllowCopy: 'yes' }), reason: "AllowCopy: 'yes' is not a boolean ('true' or 'false')", match: 'exact' },
+    handler: exact(shareEvent([{ UserId: ACCOUNT }], { AllowCopy: 'yes' }), "AllowCopy: 'yes' is not a boolean ('true' or 'false')"),
   },
   {
     name: 'an encryption key shared by an unknown method',
     synth: undefined,
-    handler: {
-      event: event([{ UserId: ACCOUNT }], { EncryptionKeys: [{ KeyArn: KEY, SharedBy: 'ALIAS' }] }),
-      reason: "EncryptionKeys[0].SharedBy: 'ALIAS' is not a key sharing method (KEY_POLICY or GRANTS)",
-      match: 'exact',
-    },
+    handler: exact(shareEvent([{ UserId: ACCOUNT }], { EncryptionKeys: [{ KeyArn: KEY, SharedBy: 'ALIAS' }] }),
+      "EncryptionKeys[0].SharedBy: 'ALIAS' is not a key sharing method (KEY_POLICY or GRANTS)"),
   },
 ];

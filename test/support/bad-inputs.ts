@@ -5,63 +5,19 @@
 // moto through the EC2 peer with no EC2 request allowed); scripts/bad-inputs-doc.ts renders docs/bad-inputs.md from it.
 //
 // Messages are written out here, not taken from src/validation.ts, so a change of wording shows up as a test failure.
-import { Stack } from 'aws-cdk-lib';
+import {
+  ACCOUNT, BadInput, create, DESCRIPTION, exact, EXAMPLE_IMAGE_ID, IMDS_POLICY, LAUNCH_PERMISSIONS, lp, ORG, OU, share, shareEvent, update,
+} from './bad-inputs-builders';
 import { ENCRYPTION } from './bad-inputs-encryption';
-import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
+import { AmiDescription, AmiImdsPolicy, LaunchPermission } from '../../src';
 
-export const LAUNCH_PERMISSIONS = 'Custom::AmiLaunchPermissions';
-export const IMDS_POLICY = 'Custom::AmiImdsPolicy';
-export const DESCRIPTION = 'Custom::AmiDescription';
-export const RESOURCE_TYPES = [LAUNCH_PERMISSIONS, IMDS_POLICY, DESCRIPTION] as const;
-
-/** The AMI id used at synth time and shown in docs/bad-inputs.md; the moto test passes a real AMI of its own. */
-export const EXAMPLE_IMAGE_ID = 'ami-0123456789abcdef0';
-
-/** A custom-resource event minus what the simulator adds (ResponseURL, StackId, RequestId, LogicalResourceId). */
-export interface BadInputEvent {
-  /** Absent: the event has none (the catalogue's malformed events). */
-  readonly RequestType?: string;
-  readonly ResourceType?: string;
-  /** As CloudFormation hands them over (scalars are strings), without ServiceToken. Absent: no properties at all. */
-  readonly ResourceProperties?: Record<string, unknown>;
-  /** Update only. */
-  readonly OldResourceProperties?: Record<string, unknown>;
-  /** Update only. */
-  readonly PhysicalResourceId?: string;
-}
-
-export interface SynthCase {
-  /** Constructs the construct(s) in a fresh stack; must throw (there or when the app is synthesised). */
-  readonly build: (stack: Stack) => void;
-  /** The exact message of the error. */
-  readonly error: string;
-}
-
-export interface HandlerCase {
-  /** The event for a real AMI `imageId` (so a validation that lets the input through would reach a real write). */
-  readonly event: (imageId: string) => BadInputEvent;
-  /** The FAILED answer's Reason. */
-  readonly reason: string;
-  /** 'exact': Reason === reason. 'prefix': the Reason starts with it (used where `prefixBecause` says why). */
-  readonly match: 'exact' | 'prefix';
-  readonly prefixBecause?: string;
-}
-
-export interface BadInput {
-  /** Unique; also the test's name. */
-  readonly name: string;
-  /** How a construct user would write it, or undefined when the typed API cannot express it (e.g. a mistyped property). */
-  readonly synth: SynthCase | undefined;
-  readonly handler: HandlerCase;
-}
+export { EXAMPLE_IMAGE_ID, RESOURCE_TYPES } from './bad-inputs-builders';
+export type { BadInput, BadInputEvent } from './bad-inputs-builders';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Values and message parts.
 
-const ACCOUNT = '111122223333';
 const OTHER_ACCOUNT = '444455556666';
-const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
-const OU = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij';
 const FIELDS = 'UserId, Group, OrganizationArn, OrganizationalUnitArn';
 const NOT_ACCOUNT = 'is not a 12-digit AWS account id';
 const NOT_ORG = 'is not an organization ARN (arn:<partition>:organizations::<12-digit management account>:organization/o-<10 to 32 '
@@ -82,35 +38,6 @@ const LONG_DESCRIPTION_SHOWN = `${LONG_DESCRIPTION.slice(0, 117)}...`;
 
 function accounts(count: number, first = 100000000000): string[] {
   return Array.from({ length: count }, (_, i) => String(first + i));
-}
-
-/** An AmiLaunchPermissions in `stack` (the permissions are made inside build, so a throwing factory is caught). */
-function share(permissions: () => LaunchPermission[], imageId = EXAMPLE_IMAGE_ID): (stack: Stack) => void {
-  return stack => { new AmiLaunchPermissions(stack, 'Share', { imageId, permissions: permissions() }); };
-}
-
-function create(ResourceType: string, ResourceProperties?: Record<string, unknown>): BadInputEvent {
-  return ResourceProperties === undefined ? { RequestType: 'Create', ResourceType } : { RequestType: 'Create', ResourceType, ResourceProperties };
-}
-
-/** An Update of the same AMI from a valid declaration to `ResourceProperties`. */
-function update(ResourceType: string, ResourceProperties: Record<string, unknown>,
-  OldResourceProperties: Record<string, unknown>, PhysicalResourceId: string): BadInputEvent {
-  return { RequestType: 'Update', ResourceType, ResourceProperties, OldResourceProperties, PhysicalResourceId };
-}
-
-/** Custom::AmiLaunchPermissions properties as the construct writes them. */
-function lp(imageId: string, permissions: unknown, mode: unknown = 'ADDITIVE'): Record<string, unknown> {
-  return { ImageId: imageId, Permissions: permissions, Mode: mode };
-}
-
-/** A Create of Custom::AmiLaunchPermissions with these permissions. */
-function shareEvent(permissions: unknown): (imageId: string) => BadInputEvent {
-  return imageId => create(LAUNCH_PERMISSIONS, lp(imageId, permissions));
-}
-
-function exact(event: (imageId: string) => BadInputEvent, reason: string): HandlerCase {
-  return { event, reason, match: 'exact' };
 }
 
 /** One principal declared through `factory` at synth time and as `{ [field]: value }` (after a valid account) at deploy. */

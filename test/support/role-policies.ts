@@ -1,11 +1,28 @@
 // A role's identity policies as a synthesised template declares them, in the shape Ec2Peer.enforceIdentityPolicies
-// takes; and a small resolver of the intrinsic functions those policies contain, for callers that have no
-// CloudFormation emulation of their own.
+// takes; the template's intrinsic functions resolved by the CloudFormation emulation's resolver, for callers that
+// deploy nothing.
+import { ACCOUNT_ID, REGION, resolve } from './cloudformation/intrinsics';
 import type { IdentityPolicy } from './ec2-peer';
 
 /**
- * The identity policies attached to the role `roleLogicalId` in `resources` (a template's Resources, intrinsics
- * resolved to plain strings except the role references): every AWS::IAM::ManagedPolicy and AWS::IAM::Policy whose
+ * A template's Resources with every intrinsic function resolved as cloudformation/intrinsics.ts resolves it, without
+ * deploying anything: a Ref to a resource gives its logical id (so rolePolicies still finds the role), Fn::GetAtt an
+ * ARN naming the resource and the attribute (enough for IAM evaluation), a Ref to a parameter its value in `parameters`.
+ */
+export function resolveResources(resources: Record<string, any>,
+  options: { readonly stackName: string; readonly parameters?: Record<string, string> }): Record<string, any> {
+  return resolve(resources, {
+    stackName: options.stackName,
+    parameters: options.parameters ?? {},
+    exports: {},
+    ref: logicalId => logicalId,
+    getAtt: (logicalId, attribute) => `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:getatt/${logicalId}/${attribute}`,
+  });
+}
+
+/**
+ * The identity policies attached to the role `roleLogicalId` in `resources` (a template's Resources, as
+ * resolveResources returns them or not yet resolved): every AWS::IAM::ManagedPolicy and AWS::IAM::Policy whose
  * `Roles` lists the role (as `{ Ref: roleLogicalId }` or the plain string `roleLogicalId`), named by logical id, and
  * the role's own inline `Policies`, named `<role>/<PolicyName>`. AWS-managed policies (ManagedPolicyArns) are not
  * in the template, so they are not returned.
@@ -31,50 +48,4 @@ export function onlyRole(resources: Record<string, any>): string {
     throw new Error(`onlyRole: expected exactly one AWS::IAM::Role, found ${roles.length}: ${roles.join(', ')}`);
   }
   return roles[0];
-}
-
-export interface IntrinsicValues {
-  /** Values of `Ref`s: pseudo parameters (AWS::Partition ...) and template parameters. Other Refs stay as they are. */
-  readonly refs: Record<string, string>;
-  /** The value of `Fn::GetAtt [logicalId, attribute]` (default: an ARN naming both, enough for IAM evaluation). */
-  readonly getAtt?: (logicalId: string, attribute: string) => string;
-}
-
-/** The pseudo parameters of a stack in moto's account and us-east-1, as CloudFormation resolves them. */
-export const PSEUDO_PARAMETERS: Record<string, string> = {
-  'AWS::Partition': 'aws',
-  'AWS::Region': 'us-east-1',
-  'AWS::AccountId': '123456789012',
-  'AWS::URLSuffix': 'amazonaws.com',
-};
-
-/**
- * `value` with Ref (of the given names), Fn::Join and Fn::GetAtt resolved, as CloudFormation would before IAM sees
- * a policy. A Ref not in `refs` is left as it is (so role references stay for rolePolicies); any other intrinsic
- * function is an error naming it.
- */
-export function resolveIntrinsics(value: unknown, values: IntrinsicValues): any {
-  const resolve = (v: unknown): any => {
-    if (Array.isArray(v)) return v.map(resolve);
-    if (v === null || typeof v !== 'object') return v;
-    const entries = Object.entries(v as Record<string, unknown>);
-    if (entries.length === 1) {
-      const [fn, arg] = entries[0];
-      if (fn === 'Ref') return typeof arg === 'string' && arg in values.refs ? values.refs[arg] : v;
-      if (fn === 'Fn::Join') {
-        const [separator, parts] = arg as [string, unknown[]];
-        return (resolve(parts) as unknown[]).map((part) => {
-          if (typeof part !== 'string') throw new Error(`resolveIntrinsics: cannot join ${JSON.stringify(part)}`);
-          return part;
-        }).join(separator);
-      }
-      if (fn === 'Fn::GetAtt') {
-        const [id, attribute] = typeof arg === 'string' ? arg.split('.') : arg as [string, string];
-        return values.getAtt ? values.getAtt(id, attribute) : `arn:aws:cloudformation:us-east-1:123456789012:getatt/${id}/${attribute}`;
-      }
-      if (fn.startsWith('Fn::')) throw new Error(`resolveIntrinsics: ${fn} is not supported (in ${JSON.stringify(v)})`);
-    }
-    return Object.fromEntries(entries.map(([k, x]) => [k, resolve(x)]));
-  };
-  return resolve(value);
 }
