@@ -46,8 +46,9 @@ export async function planEncryption(input: PlannerInput, findings: Findings, im
   const snapshotIds = await snapshotsOf(input, findings, imageId, 'target');
   if (!snapshotIds) return;
   const previousPermissions = previous && declaredSnapshotPermissions(previous, snapshotIds);
+  const dropped = now.allowCopy ? 'dropped' : 'copy-disallowed';
   await decide(input, findings, imageId, 'snapshot', snapshotPermissionsToConverge(now, previous, snapshotIds), 'target',
-    key => previousPermissions?.has(key) ? 'dropped' : 'not-declared');
+    key => previousPermissions?.has(key) ? dropped : 'not-declared');
 }
 
 /**

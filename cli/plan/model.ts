@@ -55,6 +55,8 @@ export type RevokeReason =
   | 'dropped'
   /** EXCLUSIVE: live but not declared (added outside the stack, or dropped). */
   | 'not-declared'
+  /** Snapshot permissions only: the deployed declaration had allowCopy and this one turns it off. */
+  | 'copy-disallowed'
   /** The construct leaves the stack, or its resource is replaced (new AMI): CloudFormation's Delete revokes it. */
   | 'removed';
 

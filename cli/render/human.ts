@@ -108,6 +108,7 @@ function changeText(change: Change, c: ConstructPlan): string {
 function why(reason: RevokeReason, c: ConstructPlan): string {
   if (reason === 'dropped') return 'dropped from the declaration';
   if (reason === 'not-declared') return 'not declared, EXCLUSIVE';
+  if (reason === 'copy-disallowed') return 'allowCopy turned off';
   return c.action === 'replace' ? 'cleanup of the old AMI' : 'the construct leaves the stack';
 }
 

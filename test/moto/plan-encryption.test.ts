@@ -197,9 +197,11 @@ test('allowCopy turned off: the declared accounts\' snapshot permissions are rev
 
   expect(run.code).toBe(2);
   expect(construct(json).changes).toEqual([
-    { kind: 'revoke-snapshot', imageId, snapshotId, account: A, reason: 'dropped' },
-    { kind: 'revoke-snapshot', imageId, snapshotId, account: B, reason: 'dropped' },
+    { kind: 'revoke-snapshot', imageId, snapshotId, account: A, reason: 'copy-disallowed' },
+    { kind: 'revoke-snapshot', imageId, snapshotId, account: B, reason: 'copy-disallowed' },
   ]);
+  const human = (await plan(next.dir, [])).run.stdout;
+  expect(human).toContain(`- revoke  account ${A} createVolumePermission on ${snapshotId} (allowCopy turned off)`);
   await deployMatches(json, next, key, [snapshotId]);
   expect(await liveSnapshotAccounts(env.ec2, snapshotId)).toEqual([]);
   expect(await liveGrants(client, key)).toHaveLength(2);
