@@ -1,5 +1,6 @@
-// The shape of a bad-input case and the builders both halves of the catalogue (bad-inputs.ts, bad-inputs-encryption.ts)
-// make their cases with: the construct as a user writes it, and the event CloudFormation would hand the handler.
+// The shape of a bad-input case and the builders the parts of the catalogue (bad-inputs-*.ts, gathered in
+// bad-inputs.ts) make their cases with: the construct as a user writes it, and the event CloudFormation would hand the
+// handler.
 import { Stack } from 'aws-cdk-lib';
 import { AmiLaunchPermissions, AmiLaunchPermissionsProps, LaunchPermission } from '../../src';
 
@@ -49,7 +50,7 @@ export interface BadInput {
   readonly handler: HandlerCase;
 }
 
-// Principals both halves declare.
+// Principals several parts declare.
 export const ACCOUNT = '111122223333';
 export const ORG = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
 export const OU = 'arn:aws:organizations::123456789012:ou/o-abcdefghij/ou-ab12-cdefghij';
