@@ -118,7 +118,7 @@ project.addTask('bench', {
 // The handler runs on Lambda's nodejs24.x, the tests on this machine's node: its moto lifecycle and fault suites run on
 // Node 24 as well, from the npm registry's `node` package (it ships the real binary), kept out of git in .node24/.
 project.addTask('test:node24', {
-  description: 'The handler\'s moto lifecycle and fault suites on Node 24, the Lambda runtime\'s (installed from npm into .node24/)',
+  description: 'The handler\'s moto lifecycle (plain and encrypted AMIs) and fault suites on Node 24, the Lambda runtime\'s (installed from npm into .node24/)',
   steps: [
     { spawn: bundle.name },
     {
@@ -129,7 +129,9 @@ project.addTask('test:node24', {
     { exec: '.node24/node_modules/.bin/node --version' },
     {
       exec: '.node24/node_modules/.bin/node node_modules/jest/bin/jest.js --coverage=false --ci '
-        + 'test/moto/launch-permissions-lifecycle.test.ts test/moto/imds-and-description-lifecycle.test.ts test/moto/faults.test.ts',
+        + 'test/moto/launch-permissions-lifecycle.test.ts test/moto/imds-and-description-lifecycle.test.ts test/moto/faults.test.ts '
+        // The KMS client and the snapshot calls, which only encrypted AMIs exercise.
+        + 'test/moto/encrypted-ami-lifecycle.test.ts',
     },
   ],
 });
