@@ -26,6 +26,19 @@ export async function patiently<T>(context: Pick<RequestContext, 'deadline'>, wa
   }
 }
 
+/**
+ * A read the handler needs before its first write (a check before sharing, a grant set's current state). The policy
+ * that allows it may be as new as this deployment, so a denial is waited out like the first read's; a failure names
+ * `what` was read.
+ */
+export async function readPatiently<T>(context: Pick<RequestContext, 'deadline'>, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await patiently(context, isAccessDenied, call);
+  } catch (error) {
+    throw new Error(`${what} failed: ${messageWithAccessHint(error)}`);
+  }
+}
+
 /** The first read of an attribute, waiting for the AMI and the handler's access to it to appear. */
 export async function readWaitingForImageAndAccess<T>(context: RequestContext, imageId: string, what: string, read: () => Promise<T>): Promise<T> {
   try {

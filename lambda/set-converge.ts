@@ -1,6 +1,6 @@
-// The read / plan / write / read-back loop for a set of grants kept somewhere other than the AMI's launch permissions
-// (KMS grants, snapshot createVolumePermission). The decision is the launch permissions' own (planConverge /
-// planDelete over sets of keys); only the reads and writes differ.
+// The read / plan / write / read-back loop for a set of grants: the AMI's launch permissions, its KMS grants, its
+// snapshots' createVolumePermission. The decision is planConverge / planDelete over sets of keys for all of them; only
+// the reads and writes differ.
 import { describeDifferences, isEmpty, Plan, unwritten } from './launch-permissions/plan';
 import { RequestContext } from './resource';
 import { UndoLog } from './undo';
@@ -12,6 +12,8 @@ export interface GrantSet {
   read(): Promise<Set<string>>;
   /** Writes one side of a plan; records the inverse of each write in `undo`; returns the number of calls made. */
   write(operation: 'add' | 'remove', keys: string[], undo: UndoLog): Promise<number>;
+  /** Throws when a plan must not be written at all: checked before its removals, so a refusal leaves nothing half done. */
+  checkBeforeWrite?(todo: Plan): Promise<void>;
 }
 
 export interface SetChanges {
@@ -20,15 +22,26 @@ export interface SetChanges {
   readonly removed: number;
 }
 
+export const NO_CHANGES: SetChanges = { writes: 0, added: 0, removed: 0 };
+
+/** What several sets' convergences did together. */
+export function sumChanges(...changes: SetChanges[]): SetChanges {
+  return changes.reduce((a, b) => ({ writes: a.writes + b.writes, added: a.added + b.added, removed: a.removed + b.removed }), NO_CHANGES);
+}
+
 /**
- * Writes the plan for the live state (removals first), then reads back until a read shows nothing left to do. A read
- * that still asks for what was written is stale (KMS and EC2 are eventually consistent): wait, do not write again.
+ * Writes the plan for the live state (removals first), then reads back until a read shows nothing left to do. SUCCESS
+ * is only ever sent for a state that was read back. A read that still asks for what was written is stale (KMS and EC2
+ * are eventually consistent): wait, do not write again. Anything new a fresh read reveals is planned and written. When
+ * the time budget runs out first, this throws saying what is still different. `firstRead`: the set as the caller has
+ * already read it.
  */
-export async function convergeSet(context: RequestContext, set: GrantSet, planFor: (live: Set<string>) => Plan, undo: UndoLog): Promise<SetChanges> {
+export async function convergeSet(context: RequestContext, set: GrantSet, planFor: (live: Set<string>) => Plan, undo: UndoLog,
+  firstRead?: Set<string>): Promise<SetChanges> {
   const written: Plan = { remove: [], add: [] };
   let writes = 0;
   let waits = 0;
-  for (let live = await set.read(), reads = 1; ; reads++) {
+  for (let live = firstRead ?? await set.read(), reads = 1; ; reads++) {
     const plan = planFor(live);
     if (isEmpty(plan)) return { writes, added: written.add.length, removed: written.remove.length };
     if (reads > 1 && context.deadline.passed()) {
@@ -38,6 +51,7 @@ export async function convergeSet(context: RequestContext, set: GrantSet, planFo
     }
     const todo = unwritten(plan, written);
     if (!isEmpty(todo)) {
+      await set.checkBeforeWrite?.(todo);
       if (todo.remove.length > 0) writes += await set.write('remove', todo.remove, undo);
       if (todo.add.length > 0) writes += await set.write('add', todo.add, undo);
       written.remove.push(...todo.remove);

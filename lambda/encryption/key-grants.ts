@@ -1,9 +1,9 @@
 // KMS grants on imported keys (SharedBy GRANTS) for the declared accounts: one grant per key and account, named after
 // the AMI so that the handler finds its own grants (and only those) and a retried CreateGrant returns the same grant.
 import { GRANT_OPERATIONS_FOR_EBS } from './operations';
-import { patiently } from '../converge';
-import { isAccessDenied, messageOf, messageWithAccessHint } from '../errors';
-import { createGrant, listGrantsNamed, OwnGrant, revokeGrant } from '../kms';
+import { readPatiently } from '../converge';
+import { messageOf } from '../errors';
+import { createGrant, listGrantsNamed, revokeGrant } from '../kms';
 import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 import { log } from '../log';
 import { RequestContext } from '../resource';
@@ -34,13 +34,8 @@ export function keyGrantSet(context: RequestContext, imageId: string, keyArns: r
     read: async () => {
       grantIds = new Map();
       for (const keyArn of keyArns) {
-        let grants: OwnGrant[];
-        try {
-          // The KeyGrants policy may be as new as this deployment: a denial is waited out as IAM applies it.
-          grants = await patiently(context, isAccessDenied, () => listGrantsNamed(context.kms, keyArn, name));
-        } catch (error) {
-          throw new Error(`ListGrants on ${keyArn} failed: ${messageWithAccessHint(error)}`);
-        }
+        // The KeyGrants policy may be as new as this deployment.
+        const grants = await readPatiently(context, `ListGrants on ${keyArn}`, () => listGrantsNamed(context.kms, keyArn, name));
         for (const grant of grants) {
           const key = pairKey(keyArn, grant.account);
           grantIds.set(key, [...(grantIds.get(key) ?? []), grant.grantId]);

@@ -2,6 +2,7 @@
 // decisions (share.ts) and `cdk-ami-sharing plan` shows them, so both decide alike. No I/O here.
 import { declaredGrants, grantedKeys } from './key-grants';
 import { declaredSnapshotPermissions } from './snapshot-permissions';
+import { PUBLIC_ACCESS_KEY } from '../../src/validation';
 import { Plan, planConverge, planDelete } from '../launch-permissions/plan';
 import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 
@@ -11,8 +12,6 @@ export interface SetDecision {
   readonly targets: string[];
   plan(live: ReadonlySet<string>): Plan;
 }
-
-const PUBLIC = 'Group:all';
 
 /** Whether a declaration (now or before, on the same AMI) has grants or snapshot permissions to manage. */
 export function managesEncryption(desired: LaunchPermissionsDeclaration, previous?: LaunchPermissionsDeclaration): boolean {
@@ -29,7 +28,7 @@ export function readsStorage(adding: readonly string[], desired: LaunchPermissio
 
 /** Whether the pre-flight encryption check runs: EC2 never makes an encrypted AMI public, so everyone alone needs none. */
 export function checksEncryption(desired: LaunchPermissionsDeclaration): boolean {
-  return [...desired.permissions].some(p => p !== PUBLIC);
+  return [...desired.permissions].some(p => p !== PUBLIC_ACCESS_KEY);
 }
 
 /** Whether snapshot permissions are managed: allowCopy now, or before (turning it off revokes this construct's own). */

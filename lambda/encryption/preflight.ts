@@ -1,7 +1,7 @@
 // Before the first write: can the recipients actually use the AMI? Reads the AMI's block device mappings and its
 // snapshots' KMS keys, then decides (encryptionProblems, pure) whether every key that encrypts it reaches them.
 import { EncryptionKeyEntry } from '../../src/validation';
-import { patiently } from '../converge';
+import { patiently, readPatiently } from '../converge';
 import { awsErrorCode, isAccessDenied, messageOf, messageWithAccessHint } from '../errors';
 import { keyManager } from '../kms';
 import { log } from '../log';
@@ -95,10 +95,6 @@ export async function checkEncryption(
 }
 
 /** One pre-flight read; a denial right after the policies were created is waited out like the first read's. */
-async function preflightRead<T>(context: RequestContext, what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await patiently(context, isAccessDenied, call);
-  } catch (error) {
-    throw new Error(`the check before sharing (${what}) failed: ${messageWithAccessHint(error)}`);
-  }
+function preflightRead<T>(context: RequestContext, what: string, call: () => Promise<T>): Promise<T> {
+  return readPatiently(context, `the check before sharing (${what})`, call);
 }

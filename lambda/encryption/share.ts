@@ -4,14 +4,12 @@
 import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 import { log } from '../log';
 import { RequestContext } from '../resource';
-import { convergeSet, GrantSet, SetChanges } from '../set-converge';
+import { convergeSet, GrantSet, NO_CHANGES, SetChanges, sumChanges } from '../set-converge';
 import { UndoLog } from '../undo';
 import { keyGrantSet } from './key-grants';
 import { ImageStorage } from '../snapshots';
 import { keyGrantsToConverge, keyGrantsToRevoke, SetDecision, sharesSnapshots, snapshotPermissionsToConverge, snapshotPermissionsToRevoke } from './plan';
 import { snapshotPermissionSet } from './snapshot-permissions';
-
-const NOTHING: SetChanges = { writes: 0, added: 0, removed: 0 };
 
 /**
  * Converges both sets for Create and Update. `previous` is the declaration before this Update on the same AMI (its
@@ -24,7 +22,7 @@ export async function convergeEncryption(context: RequestContext, desired: Launc
   const snapshotIds = storage.snapshots.map(s => s.snapshotId);
   const snapshots = await apply(context, snapshotPermissionsToConverge(desired, previous, snapshotIds),
     ids => snapshotPermissionSet(context, imageId, ids), undo);
-  return sum(grants, snapshots);
+  return sumChanges(grants, snapshots);
 }
 
 /**
@@ -36,22 +34,18 @@ export async function revokeEncryption(context: RequestContext, declared: Launch
   const imageId = declared.imageId;
   const undo = new UndoLog(); // Delete never undoes: CloudFormation retries it with the same properties.
   const grants = await apply(context, keyGrantsToRevoke(declared), keys => keyGrantSet(context, imageId, keys), undo);
-  let snapshots = NOTHING;
+  let snapshots = NO_CHANGES;
   if (sharesSnapshots(declared) && storage === undefined) {
     log('WARN', 'image no longer exists: its snapshots\' createVolumePermission cannot be found through it', { imageId });
   } else if (storage) {
     snapshots = await apply(context, snapshotPermissionsToRevoke(declared, storage.snapshots.map(s => s.snapshotId)),
       ids => snapshotPermissionSet(context, imageId, ids), undo);
   }
-  return sum(grants, snapshots);
+  return sumChanges(grants, snapshots);
 }
 
 /** Converges one set as decided; nothing to read or write when the decision has no targets. */
 async function apply(context: RequestContext, decision: SetDecision, set: (targets: string[]) => GrantSet, undo: UndoLog): Promise<SetChanges> {
-  if (decision.targets.length === 0) return NOTHING;
+  if (decision.targets.length === 0) return NO_CHANGES;
   return convergeSet(context, set(decision.targets), live => decision.plan(live), undo);
-}
-
-function sum(a: SetChanges, b: SetChanges): SetChanges {
-  return { writes: a.writes + b.writes, added: a.added + b.added, removed: a.removed + b.removed };
 }

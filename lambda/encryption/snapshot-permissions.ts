@@ -1,8 +1,8 @@
 // createVolumePermission on the AMI's snapshots for the declared accounts (allowCopy): what a recipient needs to copy
 // the AMI. EC2 grants it to accounts only, forbids adding and removing in one ModifySnapshotAttribute call, and takes
 // at most 500 modifications per call (ModifySnapshotAttribute API reference).
-import { patiently } from '../converge';
-import { isAccessDenied, messageOf, messageWithAccessHint } from '../errors';
+import { readPatiently } from '../converge';
+import { messageOf } from '../errors';
 import { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 import { log } from '../log';
 import { RequestContext } from '../resource';
@@ -24,13 +24,9 @@ export function snapshotPermissionSet(context: RequestContext, imageId: string, 
     read: async () => {
       const live = new Set<string>();
       for (const id of snapshotIds) {
-        let accounts: string[];
-        try {
-          // The SnapshotSharing policy may be as new as this deployment: a denial is waited out as IAM applies it.
-          accounts = await patiently(context, isAccessDenied, () => describeCreateVolumeAccounts(context.ec2, id));
-        } catch (error) {
-          throw new Error(`DescribeSnapshotAttribute createVolumePermission of ${id} (of ${imageId}) failed: ${messageWithAccessHint(error)}`);
-        }
+        // The SnapshotSharing policy may be as new as this deployment.
+        const accounts = await readPatiently(context, `DescribeSnapshotAttribute createVolumePermission of ${id} (of ${imageId})`,
+          () => describeCreateVolumeAccounts(context.ec2, id));
         for (const account of accounts) live.add(pairKey(id, account));
       }
       return live;

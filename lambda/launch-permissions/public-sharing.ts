@@ -1,12 +1,11 @@
 // What EC2 requires before an AMI is made public, checked before the handler's first write so that a refusal never
 // leaves a half-applied change (the removals of a plan are written before its additions).
-import { patiently } from '../converge';
+import { PUBLIC_ACCESS_KEY } from '../../src/validation';
+import { readPatiently } from '../converge';
 import { imageBlockPublicAccessState } from '../ec2';
-import { awsErrorCode, isAccessDenied, messageOf, messageWithAccessHint } from '../errors';
+import { awsErrorCode, messageOf } from '../errors';
 import { RequestContext } from '../resource';
 import { describeImageStorage, ImageStorage } from '../snapshots';
-
-const PUBLIC = 'Group:all';
 
 /**
  * `storage` is the AMI as the pre-flight read it (DescribeImages); without it, this reads it (a public principal that
@@ -14,7 +13,7 @@ const PUBLIC = 'Group:all';
  */
 export async function checkPublicSharingAllowed(
   context: Pick<RequestContext, 'ec2' | 'deadline'>, imageId: string, adding: readonly string[], storage?: ImageStorage): Promise<void> {
-  if (!adding.includes(PUBLIC)) return;
+  if (!adding.includes(PUBLIC_ACCESS_KEY)) return;
 
   // Block public access for AMIs ("Understand block public access for AMIs", EC2 user guide): on by default for new
   // accounts, and EC2 then refuses Group=all with OperationNotPermitted.
@@ -50,17 +49,13 @@ export async function checkPublicSharingAllowed(
  * One pre-flight read. Its policy statement (PublicSharingChecks) is created by the deployment that first declares
  * publicAccess(), so a denial is waited out like the first read's.
  */
-async function check<T>(context: Pick<RequestContext, 'ec2' | 'deadline'>, what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await patiently(context, isAccessDenied, call);
-  } catch (error) {
-    throw new Error(`Permissions: the check before making an AMI public (${what}) failed: ${messageWithAccessHint(error)}`);
-  }
+function check<T>(context: Pick<RequestContext, 'deadline'>, what: string, call: () => Promise<T>): Promise<T> {
+  return readPatiently(context, `Permissions: the check before making an AMI public (${what})`, call);
 }
 
 /** A clearer reason for EC2's refusals to make an AMI public, or undefined for other errors. */
 export function publicSharingRefusal(error: unknown, imageId: string, adding: readonly string[]): string | undefined {
-  if (!adding.includes(PUBLIC)) return undefined;
+  if (!adding.includes(PUBLIC_ACCESS_KEY)) return undefined;
   const code = awsErrorCode(error);
   if (code === 'ResourceLimitExceeded') {
     return `Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: the account has reached EC2's quota of public `

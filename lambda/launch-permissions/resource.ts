@@ -1,7 +1,7 @@
 // Custom::AmiLaunchPermissions: read the live permissions, plan, write (removals first), then read again until the
 // AMI shows the plan's result or the time budget runs out.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { launchPermissionFromKey } from '../../src/validation';
+import { launchPermissionFromKey, PUBLIC_ACCESS_KEY } from '../../src/validation';
 import { readWaitingForImageAndAccess } from '../converge';
 import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
 import { checksEncryption, managesEncryption, readsStorage } from '../encryption/plan';
@@ -9,13 +9,12 @@ import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, mess
 import { log } from '../log';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { undoingOnFailure, UndoLog } from '../undo';
-import { describeDifferences, isEmpty, Plan, planConverge, planDelete, unwritten } from './plan';
+import { planConverge, planDelete } from './plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
 import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
 import { checkEncryption, readImage, readSnapshotKeys } from '../encryption/preflight';
 import { convergeEncryption, revokeEncryption } from '../encryption/share';
-
-const PUBLIC = 'Group:all';
+import { convergeSet, GrantSet, NO_CHANGES, sumChanges } from '../set-converge';
 
 /** Keyed on the image: a new imageId means a new physical resource, and CloudFormation then deletes the old one. */
 export function launchPermissionsPhysicalId(imageId: string): string {
@@ -39,11 +38,11 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
     const planFor = (current: Set<string>) => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode });
     const first = planFor(live);
     let publicChecked = false;
-    let encryption = { writes: 0, added: 0, removed: 0 };
+    let encryption = NO_CHANGES;
     // Everything that could refuse the share is checked before the first write, so a refusal leaves nothing half done.
     if (readsStorage(first.add, desired, previousDeclared)) {
       const storage = await readImage(context, desired.imageId);
-      if (first.add.includes(PUBLIC)) {
+      if (first.add.includes(PUBLIC_ACCESS_KEY)) {
         await checkPublicSharingAllowed(context, desired.imageId, first.add, storage);
         publicChecked = true;
       }
@@ -52,8 +51,8 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
       }
       encryption = await convergeEncryption(context, desired, previousDeclared, storage, undo);
     }
-    const launch = await converge(context, desired.imageId, live, planFor, undo, publicChecked);
-    return { writes: launch.writes + encryption.writes, added: launch.added + encryption.added, removed: launch.removed + encryption.removed };
+    const launch = await convergeSet(context, launchPermissionSet(context, desired.imageId, publicChecked), planFor, undo, live);
+    return sumChanges(launch, encryption);
   });
   return {
     physicalResourceId: sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId),
@@ -79,13 +78,14 @@ async function deleteLaunchPermissions(
   }
   try {
     const live = await describeLaunchPermissions(context.ec2, declared.imageId);
-    const launch = await converge(context, declared.imageId, live, current => planDelete(declared.permissions, current));
+    // Delete never undoes: CloudFormation retries it with the same properties.
+    const launch = await convergeSet(context, launchPermissionSet(context, declared.imageId),
+      current => planDelete(declared.permissions, current), new UndoLog(), live);
     // Launch permissions first: recipients stop seeing the AMI before they lose the means to launch it.
     const encryption = managesEncryption(declared)
       ? await revokeEncryption(context, declared, declared.allowCopy ? await readImage(context, declared.imageId) : undefined)
-      : { writes: 0, added: 0, removed: 0 };
-    const changes = { writes: launch.writes + encryption.writes, added: launch.added, removed: launch.removed + encryption.removed };
-    return { ...unchanged, data: { ImageId: declared.imageId }, changes };
+      : NO_CHANGES;
+    return { ...unchanged, data: { ImageId: declared.imageId }, changes: sumChanges(launch, encryption) };
   } catch (error) {
     // A deregistered AMI has no launch permissions left to revoke; grants live on the keys and are still revoked.
     if (isImageGone(error)) {
@@ -109,56 +109,21 @@ function previousDeclaration(properties: Record<string, unknown> | undefined): L
 }
 
 /**
- * Writes the plan for the live state (removals first), then reads back until a read shows nothing left to do. SUCCESS
- * is only ever sent for a state that was read back. A read that still asks for what was written is stale: the handler
- * waits (backoff) rather than write again. Anything new a fresh read reveals is planned and written. When the time
- * budget runs out first, this throws saying what is still different.
+ * The AMI's launch permissions as a grant set (see convergeSet): read with DescribeImageAttribute, written with one
+ * ModifyImageAttribute per side of a plan. Unless the pre-flight already did it, every plan is checked for public
+ * sharing before its first write.
  */
-async function converge(
-  context: RequestContext, imageId: string, firstRead: Set<string>, planFor: (live: Set<string>) => Plan, undo = new UndoLog(),
-  publicChecked = false) {
-  const written: Plan = { remove: [], add: [] };
-  let writes = 0;
-  let waits = 0;
-  for (let live = firstRead, reads = 1; ; reads++) {
-    const plan = planFor(live);
-    if (isEmpty(plan)) {
-      return { writes, added: written.add.length, removed: written.remove.length };
-    }
-    if (reads > 1 && context.deadline.passed()) {
-      const differences = describeDifferences(plan);
-      const more = differences.length > 10 ? `; and ${differences.length - 10} more` : '';
-      throw new Error(`launch permissions of ${imageId} did not converge within the time budget after ${reads} reads: `
-        + `${differences.slice(0, 10).join('; ')}${more}`);
-    }
-    const todo = unwritten(plan, written);
-    if (!isEmpty(todo)) {
-      // Public sharing is refused before anything is written, so a refusal never leaves half a change behind.
-      if (!publicChecked) await checkPublicSharingAllowed(context, imageId, todo.add);
-      writes += await apply(context, imageId, todo, undo);
-      written.remove.push(...todo.remove);
-      written.add.push(...todo.add);
-    } else {
-      await context.deadline.backoff(waits++);
-    }
-    live = await describeLaunchPermissions(context.ec2, imageId);
-  }
-}
-
-/** Writes removals, then additions; records the inverse of each write that succeeded. */
-async function apply(context: RequestContext, imageId: string, plan: Plan, undo: UndoLog): Promise<number> {
-  let writes = 0;
-  if (plan.remove.length > 0) {
-    await modify(context, imageId, 'remove', plan.remove);
-    undo.push(() => modify(context, imageId, 'add', plan.remove));
-    writes++;
-  }
-  if (plan.add.length > 0) {
-    await modify(context, imageId, 'add', plan.add);
-    undo.push(() => modify(context, imageId, 'remove', plan.add));
-    writes++;
-  }
-  return writes;
+function launchPermissionSet(context: RequestContext, imageId: string, publicChecked = false): GrantSet {
+  return {
+    what: `launch permissions of ${imageId}`,
+    read: () => describeLaunchPermissions(context.ec2, imageId),
+    checkBeforeWrite: publicChecked ? undefined : todo => checkPublicSharingAllowed(context, imageId, todo.add),
+    write: async (operation, keys, undo) => {
+      await modify(context, imageId, operation, keys);
+      undo.push(() => modify(context, imageId, operation === 'add' ? 'remove' : 'add', keys));
+      return 1;
+    },
+  };
 }
 
 async function modify(context: RequestContext, imageId: string, operation: 'add' | 'remove', keys: string[]) {

@@ -99,6 +99,9 @@ export function launchPermissionError(property: string, entry: unknown): string 
 }
 
 /** A stable string for one principal, used to compare declared and live permissions as sets. */
+/** The key of the `all` group (public access), as launchPermissionKey writes it. */
+export const PUBLIC_ACCESS_KEY = 'Group:all';
+
 export function launchPermissionKey(entry: LaunchPermissionEntry): string {
   for (const field of LAUNCH_PERMISSION_FIELDS) {
     const value = entry[field];
@@ -130,7 +133,7 @@ export function launchPermissionListErrors(property: string, entries: ReadonlyAr
       seen.set(key, i);
     }
   });
-  const entities = [...seen.keys()].filter(k => k !== 'Group:all').length;
+  const entities = [...seen.keys()].filter(k => k !== PUBLIC_ACCESS_KEY).length;
   if (entities > MAX_SHARING_ENTITIES) {
     errors.push(`${property}: ${entities} accounts, organizations and OUs exceed EC2's quota of ${MAX_SHARING_ENTITIES} sharing entities per AMI`);
   }
