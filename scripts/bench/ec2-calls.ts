@@ -183,7 +183,8 @@ function declare(imageId: string, principals: string[]) {
   return launchPermissionsStack({ [STACK_ID]: { imageId, permissions } });
 }
 
-function classify(env: HandlerEnvironment): HandlerCalls {
+/** The calls in the peer's log (since it was last cleared), sorted into the table's columns. */
+export function classify(env: HandlerEnvironment): HandlerCalls {
   const byAction = env.peer.countByAction();
   const attributeReads = byAction.DescribeImageAttribute ?? 0;
   const writes = env.peer.writes().length;

@@ -3,7 +3,7 @@
 // KMS grant (CreateGrant) and one createVolumePermission entry (in one ModifySnapshotAttribute per snapshot), on top
 // of the launch permissions; so the floor here is: launch-permission writes <= 2, one CreateGrant / RevokeGrant per
 // account changed, ModifySnapshotAttribute <= 2 per snapshot, and one read (+ one read-back after writing) per set.
-import type { CallsRow, HandlerCalls, Phase } from './ec2-calls';
+import { CallsRow, classify, Phase } from './ec2-calls';
 import { accountIds, progress } from './util';
 import { createEncryptedImage, createKey, kmsClient, liveGrants, liveSnapshotAccounts } from '../../test/support/encrypted-images';
 import { HandlerEnvironment, livePermissions } from '../../test/support/handler-environment';
@@ -74,12 +74,4 @@ export async function measureEncryptedCalls(env: HandlerEnvironment, n: number, 
   } finally {
     kms.destroy();
   }
-}
-
-function classify(env: HandlerEnvironment): HandlerCalls {
-  const byAction = env.peer.countByAction();
-  const attributeReads = byAction.DescribeImageAttribute ?? 0;
-  const writes = env.peer.writes().length;
-  const total = env.peer.requests.length;
-  return { attributeReads, verificationReads: Math.max(0, attributeReads - 1), otherReads: total - attributeReads - writes, writes, total, byAction };
 }

@@ -6,6 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AmiLaunchPermissions, LaunchPermission } from '../../src';
+import { resolveResources } from '../support/role-policies';
 
 const OWNER = '123456789012';
 const KEY_ARN = `arn:aws:kms:us-east-1:${OWNER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -14,14 +15,13 @@ const ORG_ID = 'o-abcdefghij';
 const ORG = `arn:aws:organizations::${OWNER}:organization/${ORG_ID}`;
 const OU = `arn:aws:organizations::${OWNER}:ou/${ORG_ID}/ou-ab12-cdefghij`;
 
-/** The key policy of a key shared with `permissions`, with the partition resolved as CloudFormation would. */
+/** The key policy of a key shared with `permissions`, with its intrinsic functions resolved as CloudFormation would. */
 function keyPolicy(permissions: LaunchPermission[]): any {
   const s = new Stack(new App(), 'Test', { env: { account: OWNER, region: 'us-east-1' } });
   const key = new kms.Key(s, 'Key');
   new AmiLaunchPermissions(s, 'Share', { imageId: 'ami-0123456789abcdef0', permissions, encryptionKeys: [key] });
-  const [resource] = Object.values(Template.fromStack(s).findResources('AWS::KMS::Key')) as any[];
-  return JSON.parse(JSON.stringify(resource.Properties.KeyPolicy, (_k, v) =>
-    (v && typeof v === 'object' && v['Fn::Join'] ? v['Fn::Join'][1].map((p: any) => (typeof p === 'string' ? p : p.Ref === 'AWS::Partition' ? 'aws' : OWNER)).join('') : v)));
+  const [resource] = Object.values(resolveResources(Template.fromStack(s).findResources('AWS::KMS::Key'), { stackName: s.stackName }));
+  return resource.Properties.KeyPolicy;
 }
 
 async function decide(policy: any, principalAccount: string, action: string, context: Record<string, string | string[]> = {}): Promise<string> {

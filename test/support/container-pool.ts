@@ -75,7 +75,7 @@ export class ContainerPool {
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private invocations = 0;
 
-  private constructor(private readonly hosts: ChildProcess[], public readonly containers: number) {
+  private constructor(private readonly hosts: ChildProcess[], private readonly containers: number) {
     for (const host of hosts) {
       host.on('message', (message: HostMessage) => {
         if (message.kind !== 'returned') return;

@@ -6,9 +6,9 @@ import {
   CreateVolumeCommand,
   DescribeSnapshotAttributeCommand,
   EC2Client,
-  RegisterImageCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateKeyCommand, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
+import { createImage } from './images';
 
 export function kmsClient(endpoint: string): KMSClient {
   return new KMSClient({
@@ -31,14 +31,11 @@ export async function createKey(kms: KMSClient): Promise<string> {
 export async function createEncryptedImage(ec2: EC2Client, keyArn: string | undefined): Promise<{ imageId: string; snapshotId: string }> {
   const volume = await ec2.send(new CreateVolumeCommand({ AvailabilityZone: 'us-east-1a', Size: 8, Encrypted: true, KmsKeyId: keyArn }));
   const snapshot = await ec2.send(new CreateSnapshotCommand({ VolumeId: volume.VolumeId! }));
-  const image = await ec2.send(new RegisterImageCommand({
-    Name: `encrypted-${randomUUID()}`,
-    RootDeviceName: '/dev/xvda',
-    Architecture: 'x86_64',
-    VirtualizationType: 'hvm',
-    BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snapshot.SnapshotId! } }],
-  }));
-  return { imageId: image.ImageId!, snapshotId: snapshot.SnapshotId! };
+  const imageId = await createImage(ec2, {
+    name: `encrypted-${randomUUID()}`,
+    blockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snapshot.SnapshotId! } }],
+  });
+  return { imageId, snapshotId: snapshot.SnapshotId! };
 }
 
 /** The grants on `keyArn` as sorted '<grantee account> <grant name>' strings. */

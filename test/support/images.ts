@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { EC2Client, EC2ClientConfig, RegisterImageCommand } from '@aws-sdk/client-ec2';
+import { BlockDeviceMapping, EC2Client, EC2ClientConfig, RegisterImageCommand } from '@aws-sdk/client-ec2';
 
 /**
  * An EC2 client for a local endpoint (the Ec2Peer proxy or moto itself).
@@ -26,13 +26,15 @@ export function ec2Client(endpoint: string, overrides: EC2ClientConfig = {}): EC
  * DeregisterImage all know. Names default to a unique value because EC2 requires image names to
  * be unique per account and Region.
  */
-export async function createImage(ec2: EC2Client, opts: { name?: string; description?: string } = {}): Promise<string> {
+export async function createImage(ec2: EC2Client,
+  opts: { name?: string; description?: string; blockDeviceMappings?: BlockDeviceMapping[] } = {}): Promise<string> {
   const out = await ec2.send(new RegisterImageCommand({
     Name: opts.name ?? `test-image-${randomUUID()}`,
     Description: opts.description,
     RootDeviceName: '/dev/xvda',
     Architecture: 'x86_64',
     VirtualizationType: 'hvm',
+    BlockDeviceMappings: opts.blockDeviceMappings,
   }));
   if (!out.ImageId) {
     throw new Error('RegisterImage answered without an ImageId');

@@ -142,21 +142,6 @@ export class EncryptedImages {
   }
 }
 
-/** A KMS request (JSON protocol, X-Amz-Target: TrentService.<Operation>): its operation, or undefined for EC2. */
-export function kmsOperation(target: string | undefined): string | undefined {
-  return target?.startsWith('TrentService.') ? target.slice('TrentService.'.length) : undefined;
-}
-
-/** A KMS request's JSON input as flat string parameters, for the request log. */
-export function kmsParams(body: Buffer): Record<string, string> {
-  try {
-    const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-  } catch {
-    return {};
-  }
-}
-
 /**
  * EMULATES ModifySnapshotAttribute's structured form, CreateVolumePermission.Add.N / .Remove.N with UserId or Group
  * (EC2 API Reference, ModifySnapshotAttribute and CreateVolumePermissionModifications): moto 5.2.1 reads only the flat

@@ -1,9 +1,8 @@
 // Injected faults: throttling, server errors, dropped connections, latency and IAM-propagation denials, drawn from a
 // seeded generator so a plan gives the same faults on every run.
 import { setTimeout as sleep } from 'timers/promises';
-import { deniedAnswerFor } from './iam-encryption-requests';
 import { Fault, RequestStage } from './pipeline';
-import { Call, ec2Error, unauthorized } from './protocol';
+import { accessDenied, Call, ec2Error } from './protocol';
 
 export interface FaultPlan {
   /** Probability 0..1 of answering RequestLimitExceeded with EC2's XML error body. */
@@ -92,7 +91,7 @@ export class FaultInjector implements RequestStage {
       return {
         kind: 'answer',
         name: 'denied',
-        answer: deniedAnswerFor(call) ?? unauthorized(),
+        answer: accessDenied(call),
       };
     }
     // The rates are probabilities of disjoint outcomes, laid end to end on [0, 1).

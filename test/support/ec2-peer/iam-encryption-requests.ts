@@ -2,12 +2,12 @@
 // KMS requests (JSON protocol, authorized on the key's ARN with its request context) and ModifySnapshotAttribute's
 // createVolumePermission changes (the accounts and groups added or removed as ec2:Add/* and ec2:Remove/*).
 import type { IamRequest } from './iam-requests';
-import { Answer, Call, firstHeader } from './protocol';
+import { Call, kmsOperation } from './protocol';
 
 /** The IAM requests for `call` if it is one of those, else undefined (iam-requests.ts decides). */
 export function encryptionIamRequests(call: Call, region: string): IamRequest[] | undefined {
-  const target = firstHeader(call.headers['x-amz-target']);
-  if (target?.startsWith('TrentService.')) return [kmsRequest(call, target.slice('TrentService.'.length), region)];
+  const operation = kmsOperation(call.headers);
+  if (operation !== undefined) return [kmsRequest(call, operation, region)];
   if (call.action === 'ModifySnapshotAttribute') return snapshotPermissionRequests(call, region);
   return undefined;
 }
@@ -68,14 +68,4 @@ function parseList(value: string | undefined): string[] {
   } catch {
     return [];
   }
-}
-
-/** KMS's answer to a request IAM denies (KMS API Reference, common errors: AccessDeniedException, HTTP 400, JSON). */
-export function deniedAnswerFor(call: Call): Answer | undefined {
-  if (!firstHeader(call.headers['x-amz-target'])?.startsWith('TrentService.')) return undefined;
-  return {
-    status: 400,
-    contentType: 'application/x-amz-json-1.1',
-    body: JSON.stringify({ __type: 'AccessDeniedException', message: 'User is not authorized to perform this operation on this key' }),
-  };
 }

@@ -1,11 +1,10 @@
 // The caller's IAM identity policies, enforced by a real policy evaluator (@cloud-copilot/iam-simulate) on every
 // request that reaches the peer while they are set.
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { deniedAnswerFor } from './iam-encryption-requests';
 import { IamRequest, iamRequestsFor } from './iam-requests';
 import { MotoBackend } from './moto-backend';
 import { Fault, RequestStage } from './pipeline';
-import { Call, unauthorized } from './protocol';
+import { accessDenied, Call } from './protocol';
 
 /** moto's account: every resource the peer holds belongs to it, and so does the caller. */
 export const PEER_ACCOUNT = '123456789012';
@@ -67,7 +66,7 @@ export class IdentityPolicyEnforcement implements RequestStage {
       verdicts.push(await evaluate(request, policies));
     }
     call.log.iam = verdicts;
-    return verdicts.every((v) => v.result === 'Allowed') ? undefined : { kind: 'answer', name: 'iam', answer: deniedAnswerFor(call) ?? unauthorized() };
+    return verdicts.every((v) => v.result === 'Allowed') ? undefined : { kind: 'answer', name: 'iam', answer: accessDenied(call) };
   }
 }
 

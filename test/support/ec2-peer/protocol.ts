@@ -1,5 +1,6 @@
 // The EC2 query protocol as the peer speaks it: reading a request's parameters, and the answers EC2 gives (its XML
-// namespace, its error document). Targeted string handling: this is a test peer.
+// namespace, its error document); and KMS's JSON protocol as far as the peer tells its requests apart and refuses
+// them. Targeted string handling: this is a test peer.
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import type { LogEntry } from './request-log';
@@ -61,6 +62,22 @@ export function parseParams(url: string, body: Buffer): Record<string, string> {
     }
   }
   return params;
+}
+
+/** A KMS request (JSON protocol, X-Amz-Target: TrentService.<Operation>): its operation, or undefined for EC2. */
+export function kmsOperation(headers: http.IncomingHttpHeaders): string | undefined {
+  const target = firstHeader(headers['x-amz-target']);
+  return target?.startsWith('TrentService.') ? target.slice('TrentService.'.length) : undefined;
+}
+
+/** A KMS request's JSON input as flat string parameters, for the request log. */
+export function kmsParams(body: Buffer): Record<string, string> {
+  try {
+    const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  } catch {
+    return {};
+  }
 }
 
 export function withoutAuth(params: Record<string, string>): Record<string, string> {
@@ -125,9 +142,19 @@ export function ec2Error(status: number, code: string, message: string): Answer 
   };
 }
 
-/** EC2's answer to a call the caller's IAM policies do not allow. */
-export function unauthorized(): Answer {
-  return ec2Error(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.');
+/**
+ * The answer to a call the caller's IAM policies do not allow, as its service gives it: EC2's UnauthorizedOperation
+ * (HTTP 403, XML), or for KMS AccessDeniedException (KMS API Reference, common errors: HTTP 400, JSON).
+ */
+export function accessDenied(call: Call): Answer {
+  if (kmsOperation(call.headers) === undefined) {
+    return ec2Error(403, 'UnauthorizedOperation', 'You are not authorized to perform this operation.');
+  }
+  return {
+    status: 400,
+    contentType: 'application/x-amz-json-1.1',
+    body: JSON.stringify({ __type: 'AccessDeniedException', message: 'User is not authorized to perform this operation on this key' }),
+  };
 }
 
 export function imageNotFound(imageId: string): Answer {

@@ -2,14 +2,14 @@
 // reads -> emulate or forward -> record), and the settings tests use.
 import * as http from 'http';
 import { Dispatcher } from './dispatch';
-import { EncryptedImages, kmsOperation, kmsParams } from './encrypted-images';
+import { EncryptedImages } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
 import { IamVerdict, IdentityPolicy, IdentityPolicyEnforcement } from './iam';
 import { ImageAttributes } from './image-attributes';
 import { MotoBackend } from './moto-backend';
 import { MotoProcess } from './moto-process';
 import { RequestStage, runStages } from './pipeline';
-import { Answer, Call, DEFAULT_AUTHORIZATION, firstHeader, parseParams, readBody, withoutAuth, XML_CONTENT_TYPE } from './protocol';
+import { Answer, Call, DEFAULT_AUTHORIZATION, firstHeader, kmsOperation, kmsParams, parseParams, readBody, withoutAuth, XML_CONTENT_TYPE } from './protocol';
 import { ImageBlockPublicAccessState, PublicSharing } from './public-sharing';
 import { RateLimits } from './rate-limits';
 import { RecordedRequest, RequestLog } from './request-log';
@@ -117,7 +117,7 @@ export class Ec2Peer {
     this.log.clear();
   }
 
-  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*). */
+  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Create/Revoke/RetireGrant). */
   public writes(): RecordedRequest[] {
     return this.log.writes();
   }
@@ -207,7 +207,7 @@ export class Ec2Peer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const kms = kmsOperation(firstHeader(req.headers['x-amz-target']));
+    const kms = kmsOperation(req.headers);
     const params = kms ? kmsParams(body) : parseParams(req.url ?? '/', body);
     const action = kms ?? params.Action ?? `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     const log = this.log.start(action, withoutAuth(params));
