@@ -84,9 +84,8 @@ export class AmiLaunchPermissions extends Construct {
     const entries = props.permissions.map(p => p._toEntry());
     // Duplicates are only certain among resolved values; two different tokens may still resolve to one principal,
     // which the handler catches.
-    const listErrors = launchPermissionListErrors(
-      'AmiLaunchPermissions.permissions', entries.map(e => Token.isUnresolved(Object.values(e)[0]) ? undefined : e));
     const resolved = entries.map(e => Token.isUnresolved(Object.values(e)[0]) ? undefined : e);
+    const listErrors = launchPermissionListErrors('AmiLaunchPermissions.permissions', resolved);
     const keyProperty = 'AmiLaunchPermissions.encryptionKeys';
     const keys = shareEncryptionKeys(this, keyProperty, props.encryptionKeys ?? [], entries);
     const allowCopy = props.allowCopy ?? false;

@@ -1,7 +1,7 @@
-import * as crypto from 'crypto';
 import { ArnFormat, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { nameAfterContent } from './content-named';
 import { ArnAsNagSees, ENCRYPTION_CHECKS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, SNAPSHOTS_OF_THE_ACCOUNT } from './nag-reasons';
 import { suppressNagFindings } from '../nag-suppressions';
 
@@ -75,12 +75,7 @@ export class EncryptionAccess {
         statements,
         roles: [this.role],
       });
-      (policy.node.defaultChild as CfnResource).overrideLogicalId(Lazy.string({
-        produce: () => {
-          const content = JSON.stringify(Stack.of(this.scope).resolve([...keys]));
-          return `${this.scope.node.id}KeyGrants${crypto.createHash('sha256').update(content).digest('hex').slice(0, 16).toUpperCase()}`;
-        },
-      }));
+      nameAfterContent(this.scope, policy, 'KeyGrants', () => [...keys]);
       this.keyGrants = { policy, statements, keys };
     }
     for (const arn of keyArns) {

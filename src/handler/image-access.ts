@@ -1,7 +1,7 @@
-import * as crypto from 'crypto';
-import { ArnFormat, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { nameAfterContent } from './content-named';
 
 /**
  * Images per customer-managed policy. IAM counts a managed policy at most 6,144 characters (whitespace excluded); one
@@ -93,20 +93,10 @@ export class ImageAccessPolicies {
       statements: [statement],
       roles: [this.role],
     });
-    this.nameAfterContent(policy, statement);
+    // A logical id derived from the images it grants (see the class comment).
+    nameAfterContent(this.scope, policy, 'ImageAccess', () => statement.toStatementJson());
     const added: ImagePolicy = { policy, statement, tokenImages, count: 0 };
     this.policies.push(added);
     return added;
-  }
-
-  /** Gives the policy a logical id derived from the images it grants (see the class comment). */
-  private nameAfterContent(policy: iam.ManagedPolicy, statement: iam.PolicyStatement): void {
-    const stack = Stack.of(this.scope);
-    (policy.node.defaultChild as CfnResource).overrideLogicalId(Lazy.string({
-      produce: () => {
-        const content = JSON.stringify(stack.resolve(statement.toStatementJson()));
-        return `${this.scope.node.id}ImageAccess${crypto.createHash('sha256').update(content).digest('hex').slice(0, 16).toUpperCase()}`;
-      },
-    }));
   }
 }
