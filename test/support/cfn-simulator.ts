@@ -88,8 +88,8 @@ export class CfnSimulator {
 
   /**
    * `repeatedAnswers`: accept the same answer PUT more than once for a request (CloudFormation keeps the first). The
-   * handler repeats its PUT when one gets no HTTP answer in time, which a test harness running hundreds of simulated
-   * containers in one process can cause; every other test insists on exactly one.
+   * handler repeats its PUT when one gets no HTTP answer in time, which hundreds of simulated containers answering one
+   * loopback server on a two-core machine can cause; every other test insists on exactly one.
    */
   constructor(private readonly handler: Handler, private readonly server: ResponseServer, private readonly remainingMs = 60_000,
     private readonly options: { readonly repeatedAnswers?: boolean } = {}) {}
