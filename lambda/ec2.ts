@@ -6,8 +6,7 @@ import {
   LaunchPermission,
   ModifyImageAttributeCommand,
 } from '@aws-sdk/client-ec2';
-import { DefaultRateLimiter } from '@smithy/core/retry';
-import { DeadlineRetryOptions, DeadlineRetryStrategy } from './retry';
+import { clientRetrySettings, DeadlineRetryOptions } from './retry';
 import { LaunchPermissionEntry, launchPermissionKey } from '../src/validation';
 
 /**
@@ -16,12 +15,7 @@ import { LaunchPermissionEntry, launchPermissionKey } from '../src/validation';
  * number of attempts (see DeadlineRetryStrategy); AWS_RETRY_MODE=adaptive adds the SDK's client-side rate limiter.
  */
 export function createEc2Client(options: DeadlineRetryOptions = {}): EC2Client {
-  const adaptive = process.env.AWS_RETRY_MODE === 'adaptive';
-  return new EC2Client({
-    retryStrategy: new DeadlineRetryStrategy({ rateLimiter: adaptive ? new DefaultRateLimiter() : undefined, ...options }),
-    // A connection that hangs must fail and be retried well inside the invocation's time budget.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
-  });
+  return new EC2Client(clientRetrySettings(options));
 }
 
 /** The AMI's live launch permissions, as keys (see launchPermissionKey). */

@@ -1,19 +1,14 @@
 // The thin layer between the handler's decisions and KMS: one function per call, no decisions of its own.
 import { CreateGrantCommand, DescribeKeyCommand, GrantOperation, KMSClient, ListGrantsCommand, RevokeGrantCommand } from '@aws-sdk/client-kms';
-import { DefaultRateLimiter } from '@smithy/core/retry';
-import { DeadlineRetryOptions, DeadlineRetryStrategy } from './retry';
+import { clientRetrySettings, DeadlineRetryOptions } from './retry';
 
 /**
- * One client per container, configured like the EC2 client (lambda/ec2.ts) so both retry the same way: until the
+ * One client per container, with the EC2 client's retry settings (clientRetrySettings): retries until the
  * invocation's deadline (retrying CreateGrant is safe: the same Name and parameters return the same grant). Region,
  * credentials and endpoint (AWS_ENDPOINT_URL_KMS) come from the standard SDK configuration chain.
  */
 export function createKmsClient(options: DeadlineRetryOptions = {}): KMSClient {
-  const adaptive = process.env.AWS_RETRY_MODE === 'adaptive';
-  return new KMSClient({
-    retryStrategy: new DeadlineRetryStrategy({ rateLimiter: adaptive ? new DefaultRateLimiter() : undefined, ...options }),
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
-  });
+  return new KMSClient(clientRetrySettings(options));
 }
 
 /** A grant this handler made: the account it names and its id (for RevokeGrant). */

@@ -8,6 +8,7 @@
 // Retrying a ModifyImageAttribute is safe: the request is a set operation (adding a principal that is already there or
 // removing one that is not changes nothing), the handler counts the logical write once whatever the attempts, and it
 // answers SUCCESS only after a later read shows the result.
+import { DefaultRateLimiter } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 import { currentDeadline, Deadline } from './deadline';
 
@@ -101,4 +102,17 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
     const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(retry - 1, 30));
     return Math.floor(this.random() * ceiling);
   }
+}
+
+/**
+ * What the handler's SDK clients (EC2, KMS) share, so they retry alike: retries until the invocation's deadline, the
+ * SDK's client-side rate limiter with AWS_RETRY_MODE=adaptive, and timeouts that let a hung connection fail and be
+ * retried well inside the invocation's time budget.
+ */
+export function clientRetrySettings(options: DeadlineRetryOptions = {}) {
+  const adaptive = process.env.AWS_RETRY_MODE === 'adaptive';
+  return {
+    retryStrategy: new DeadlineRetryStrategy({ rateLimiter: adaptive ? new DefaultRateLimiter() : undefined, ...options }),
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+  };
 }
