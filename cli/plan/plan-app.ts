@@ -38,9 +38,12 @@ export async function planApp(stacks: AssemblyStack[], clients: AwsClients): Pro
     }
   }
 
+  // One LiveState per Region the AMIs are read in (as the clients): stacks that declare on the same AMI read it once.
+  const lives = new Map<string | undefined, LiveState>();
   const report: StackPlan[] = [];
   for (const { stack, region, deployed, pairs, error } of inputs) {
-    const live = new LiveState(clients.ec2(stack.region), clients.kms(stack.region));
+    const live = lives.get(stack.region) ?? new LiveState(clients.ec2(stack.region), clients.kms(stack.region));
+    lives.set(stack.region, live);
     const constructs: ConstructPlan[] = [];
     for (const pair of pairs) {
       const owner = `${stack.stackName}/${pair.logicalId}`;
