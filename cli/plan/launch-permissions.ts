@@ -10,9 +10,11 @@ import { managesEncryption } from '../../lambda/encryption/plan';
 import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
 import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/public-sharing';
-import { launchPermissionFromKey } from '../../src/validation';
+import { launchPermissionFromKey, launchPermissionKey } from '../../src/validation';
 import { throwIfFatal } from '../aws';
 import { containsUnresolved } from '../resolve';
+
+const PUBLIC = launchPermissionKey({ Group: 'all' });
 
 export const launchPermissionsPlanner: ResourcePlanner = {
   async plan(input: PlannerInput): Promise<PlannerOutput> {
@@ -90,10 +92,13 @@ async function converge(input: PlannerInput, findings: Findings, desired: Side, 
 /**
  * The handler's own check before it makes an AMI public (block public access for AMIs, Marketplace product codes),
  * with its messages: read-only (GetImageBlockPublicAccessState, DescribeImages), and with no time to wait out IAM.
+ * As the handler, it gets the AMI as the other checks read it (LiveState's DescribeImages, read once); when that read
+ * failed, the check reads it again and says why in its own words.
  */
 async function checkPublicSharing(input: PlannerInput, findings: Findings, imageId: string, adding: string[]) {
+  const storage = adding.includes(PUBLIC) ? await input.live.storage(imageId) : undefined;
   try {
-    await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding);
+    await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding, storage?.ok ? storage.value : undefined);
   } catch (error) {
     throwIfFatal(error, 'the public-sharing check');
     const message = (error as Error).message;
