@@ -1,15 +1,16 @@
 // Custom::AmiLaunchPermissions: what a deploy grants and revokes, decided by the handler's planConverge / planDelete
 // with the same inputs the handler will get (the deployed declaration is the Update's OldResourceProperties), and the
 // drift of the live AMI from the deployed declaration. Key grants and snapshot permissions: encryption.ts.
-import { markEncryptionDriftThisDeployFixes, planEncryption, planEncryptionDrift, planEncryptionRevocation } from './encryption';
+import { planEncryption, planEncryptionDrift, planEncryptionRevocation } from './encryption';
 import { checkEncryptionBeforeSharing } from './encryption-preflight';
-import { Principal, RevokeReason } from './model';
+import { Change, Drift, isGrant, isRevocation, RevokeReason } from './model';
 import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, Side, withImageId } from './planner';
 import { Deadline } from '../../lambda/deadline';
 import { managesEncryption } from '../../lambda/encryption/plan';
 import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
 import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/public-sharing';
+import { pairKey } from '../../lambda/set-converge';
 import { launchPermissionFromKey, launchPermissionKey } from '../../src/validation';
 import { throwIfFatal } from '../aws';
 import { containsUnresolved } from '../resolve';
@@ -41,7 +42,6 @@ export const launchPermissionsPlanner: ResourcePlanner = {
       await cleanUp(input, findings, deployed, before, deployed.deletionPolicy);
     }
     markDriftThisDeployFixes(findings);
-    markEncryptionDriftThisDeployFixes(findings);
     return findings;
   },
 };
@@ -140,16 +140,25 @@ function record(findings: Findings, imageId: string, plan: Plan, reason: (key: s
   for (const key of plan.add) findings.changes.push({ kind: 'grant', imageId, principal: launchPermissionFromKey(key) });
 }
 
-/** Says, for each drifted principal, whether this deploy's changes put it back. */
+/** Says, for each drifted principal, key grant or snapshot permission, whether this deploy's changes put it back. */
 function markDriftThisDeployFixes(findings: Findings) {
-  const same = (a: Principal, b: Principal) => JSON.stringify(a) === JSON.stringify(b);
+  const revoked = new Set(findings.changes.filter(isRevocation).map(subjectOf));
+  const granted = new Set(findings.changes.filter(isGrant).map(subjectOf));
   findings.drift.forEach((d, i) => {
-    if (d.kind === 'principal-added') {
-      const revoked = findings.changes.some(c => c.kind === 'revoke' && c.imageId === d.imageId && same(c.principal, d.principal));
-      findings.drift[i] = { ...d, revokedByThisDeploy: revoked };
-    } else if (d.kind === 'principal-removed') {
-      const granted = findings.changes.some(c => c.kind === 'grant' && c.imageId === d.imageId && same(c.principal, d.principal));
-      findings.drift[i] = { ...d, restoredByThisDeploy: granted };
-    }
+    if ('revokedByThisDeploy' in d) findings.drift[i] = { ...d, revokedByThisDeploy: revoked.has(subjectOf(d)) };
+    if ('restoredByThisDeploy' in d) findings.drift[i] = { ...d, restoredByThisDeploy: granted.has(subjectOf(d)) };
   });
+}
+
+/** What a grant, a revocation or a drift of access is about: a drift is put back by a change about the same thing. */
+function subjectOf(item: Change | Drift): string | undefined {
+  switch (item.kind) {
+    case 'grant': case 'revoke': case 'principal-added': case 'principal-removed':
+      return `launch ${item.imageId} ${launchPermissionKey(item.principal)}`;
+    case 'grant-key': case 'revoke-key': case 'key-grant-added': case 'key-grant-removed':
+      return `key ${item.imageId} ${pairKey(item.keyArn, item.account)}`;
+    case 'grant-snapshot': case 'revoke-snapshot': case 'snapshot-permission-added': case 'snapshot-permission-removed':
+      return `snapshot ${item.imageId} ${pairKey(item.snapshotId ?? '', item.account)}`;
+    default: return undefined;
+  }
 }
