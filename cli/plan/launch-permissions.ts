@@ -96,9 +96,10 @@ async function converge(input: PlannerInput, findings: Findings, desired: Side, 
  * failed, the check reads it again and says why in its own words.
  */
 async function checkPublicSharing(input: PlannerInput, findings: Findings, imageId: string, adding: string[]) {
-  const storage = adding.includes(PUBLIC) ? await input.live.storage(imageId) : undefined;
+  const read = adding.includes(PUBLIC) ? await input.live.storage(imageId) : undefined;
+  const storage = read?.ok ? read.value : undefined;
   try {
-    await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding, storage?.ok ? storage.value : undefined);
+    await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding, storage);
   } catch (error) {
     throwIfFatal(error, 'the public-sharing check');
     const message = (error as Error).message;
