@@ -22,7 +22,7 @@ export const launchPermissionsPlanner: ResourcePlanner = {
     const findings = new Findings(input.where);
     const { desired, deployed, action } = input;
     const now = desired ? declarationOf(desired, findings) : undefined;
-    const before = deployed ? previousOf(deployed) : undefined;
+    const before = launchPermissionsDeclarationOf(deployed);
     findings.mode = now?.mode ?? before?.mode;
 
     if (deployed?.image.id && before) {
@@ -46,29 +46,29 @@ export const launchPermissionsPlanner: ResourcePlanner = {
   },
 };
 
+/**
+ * What a side of an AmiLaunchPermissions declares on its AMI, as the handler reads OldResourceProperties: undefined when
+ * the AMI is not known or the properties do not validate. Also tells other constructs' principals and grants from drift.
+ */
+export function launchPermissionsDeclarationOf(side: Side | undefined): LaunchPermissionsDeclaration | undefined {
+  if (!side?.image.id) return undefined;
+  try {
+    return parseLaunchPermissionsProperties({ ...side.properties, ImageId: side.image.id });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The declaration a Create or Update would get, or undefined (with the reason recorded) when it cannot be known. */
 function declarationOf(side: Side, findings: Findings): LaunchPermissionsDeclaration | undefined {
   if (containsUnresolved(side.properties.Permissions) || containsUnresolved(side.properties.Mode)) {
     findings.notes.push('some principals are tokens resolved at deploy: the plan cannot show who gains access through them');
     return undefined;
   }
-  const properties = withImageId(side.properties, side.image);
-  const problem = declarationProblem(() => parseLaunchPermissionsProperties(properties));
-  if (problem) {
-    findings.addError(problem);
-    return undefined;
-  }
-  return parseLaunchPermissionsProperties(properties);
-}
-
-/** The deployed declaration, as the handler reads OldResourceProperties: undefined when it does not validate. */
-function previousOf(deployed: DeployedSide): LaunchPermissionsDeclaration | undefined {
-  if (!deployed.image.id || containsUnresolved(deployed.properties.Permissions)) return undefined;
-  try {
-    return parseLaunchPermissionsProperties(withImageId(deployed.properties, deployed.image));
-  } catch {
-    return undefined;
-  }
+  let declaration: LaunchPermissionsDeclaration | undefined;
+  const problem = declarationProblem(() => { declaration = parseLaunchPermissionsProperties(withImageId(side.properties, side.image)); });
+  if (problem) findings.addError(problem);
+  return declaration;
 }
 
 /** Records the Create or Update's launch permission changes; returns what it grants (undefined: unknown). */

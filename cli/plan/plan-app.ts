@@ -6,10 +6,11 @@ import { AwsClients, FatalAwsError } from '../aws';
 import { DeployedStack, readDeployedStack, readExports } from '../deployed';
 import { LiveState } from '../live';
 import { importsValues, Resolver } from '../resolve';
+import { launchPermissionsDeclarationOf } from './launch-permissions';
 import { ConstructPlan, PlanReport, StackPlan } from './model';
 import type { PlannerInput } from './planner';
 import { PLANNERS } from './planners';
-import { ConstructPair, launchPermissionsDeclarationOf, pairConstructs } from './sides';
+import { ConstructPair, pairConstructs } from './sides';
 
 interface StackInputs {
   readonly stack: AssemblyStack;
