@@ -4,7 +4,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { awsErrorCode, messageOf } from '../lambda/errors';
+import { awsErrorCode, isAccessDenied, messageOf } from '../lambda/errors';
 
 export class AwsClients {
   private readonly ec2Clients = new Map<string, EC2Client>();
@@ -72,9 +72,9 @@ export function throwIfFatal(error: unknown, what: string): void {
   }
 }
 
-/** EC2, CloudFormation and KMS say access denied with these codes. */
-export function isDenied(error: unknown): boolean {
-  return ['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException'].includes(awsErrorCode(error) ?? '');
+/** Access denied: EC2's and KMS's codes (the handler's isAccessDenied), and CloudFormation's. */
+function isDenied(error: unknown): boolean {
+  return isAccessDenied(error) || awsErrorCode(error) === 'AccessDenied';
 }
 
 /** A one-line reason naming the call that failed; for a denial, the permission the plan needs. */
