@@ -24,6 +24,15 @@ export class AwsClients {
     return cached(this.kmsClients, region, () => new KMSClient({ region }));
   }
 
+  /** The Region of the user's SDK configuration, for a stack not pinned to one. */
+  public async configuredRegion(): Promise<string> {
+    try {
+      return await this.ec2(undefined).config.region();
+    } catch {
+      throw new FatalAwsError(NO_REGION);
+    }
+  }
+
   public destroy(): void {
     [...this.ec2Clients.values(), ...this.cfnClients.values(), ...this.kmsClients.values()].forEach(c => c.destroy());
   }
@@ -45,6 +54,8 @@ function cached<T>(clients: Map<string, T>, region: string | undefined, create: 
  */
 export class FatalAwsError extends Error {}
 
+const NO_REGION = 'no AWS Region: the stack is not pinned to one and none is configured; set AWS_REGION or a profile\'s region';
+
 const REJECTED_CREDENTIALS = new Set([
   'AuthFailure', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'SignatureDoesNotMatch',
   'UnrecognizedClientException', 'InvalidAccessKeyId',
@@ -60,7 +71,7 @@ export function throwIfFatal(error: unknown, what: string): void {
       + `or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run the plan again (while calling ${what})`);
   }
   if (/Region is missing/i.test(message)) {
-    throw new FatalAwsError(`no AWS Region: the stack is not pinned to one and none is configured; set AWS_REGION or a profile's region (while calling ${what})`);
+    throw new FatalAwsError(`${NO_REGION} (while calling ${what})`);
   }
   const code = awsErrorCode(error) ?? '';
   if (REJECTED_CREDENTIALS.has(code)) {

@@ -65,7 +65,7 @@ export async function planApp(stacks: AssemblyStack[], clients: AwsClients): Pro
 
 async function readStack(stack: AssemblyStack, clients: AwsClients): Promise<StackInputs> {
   const cfn = clients.cloudFormation(stack.region);
-  const region = stack.region ?? await configuredRegion(clients);
+  const region = stack.region ?? await clients.configuredRegion();
   try {
     const deployed = await readDeployedStack(cfn, stack.stackName);
     const exports = importsValues(stack.template) || importsValues(deployed?.template) ? await readExports(cfn) : {};
@@ -74,14 +74,6 @@ async function readStack(stack: AssemblyStack, clients: AwsClients): Promise<Sta
     if (error instanceof FatalAwsError) throw error;
     // Without the deployed declaration the plan would call every principal new: plan nothing for this stack.
     return { stack, region, pairs: [], error: `cannot read the deployed stack: ${(error as Error).message}` };
-  }
-}
-
-async function configuredRegion(clients: AwsClients): Promise<string> {
-  try {
-    return await clients.ec2(undefined).config.region();
-  } catch {
-    throw new FatalAwsError('no AWS Region: the stack is not pinned to one and none is configured; set AWS_REGION or a profile\'s region');
   }
 }
 
