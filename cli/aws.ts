@@ -4,7 +4,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { awsErrorCode, messageOf } from '../lambda/errors';
+import { awsErrorCode, isAccessDenied, messageOf } from '../lambda/errors';
 
 export class AwsClients {
   private readonly ec2Clients = new Map<string, EC2Client>();
@@ -22,6 +22,15 @@ export class AwsClients {
   /** For the key grants of imported keys (SharedBy GRANTS) and the pre-flight's DescribeKey. */
   public kms(region: string | undefined): KMSClient {
     return cached(this.kmsClients, region, () => new KMSClient({ region }));
+  }
+
+  /** The Region of the user's SDK configuration, for a stack not pinned to one. */
+  public async configuredRegion(): Promise<string> {
+    try {
+      return await this.ec2(undefined).config.region();
+    } catch {
+      throw new FatalAwsError(NO_REGION);
+    }
   }
 
   public destroy(): void {
@@ -45,6 +54,8 @@ function cached<T>(clients: Map<string, T>, region: string | undefined, create: 
  */
 export class FatalAwsError extends Error {}
 
+const NO_REGION = 'no AWS Region: the stack is not pinned to one and none is configured; set AWS_REGION or a profile\'s region';
+
 const REJECTED_CREDENTIALS = new Set([
   'AuthFailure', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'SignatureDoesNotMatch',
   'UnrecognizedClientException', 'InvalidAccessKeyId',
@@ -60,7 +71,7 @@ export function throwIfFatal(error: unknown, what: string): void {
       + `or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then run the plan again (while calling ${what})`);
   }
   if (/Region is missing/i.test(message)) {
-    throw new FatalAwsError(`no AWS Region: the stack is not pinned to one and none is configured; set AWS_REGION or a profile's region (while calling ${what})`);
+    throw new FatalAwsError(`${NO_REGION} (while calling ${what})`);
   }
   const code = awsErrorCode(error) ?? '';
   if (REJECTED_CREDENTIALS.has(code)) {
@@ -72,9 +83,9 @@ export function throwIfFatal(error: unknown, what: string): void {
   }
 }
 
-/** EC2, CloudFormation and KMS say access denied with these codes. */
-export function isDenied(error: unknown): boolean {
-  return ['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException'].includes(awsErrorCode(error) ?? '');
+/** Access denied: EC2's and KMS's codes (the handler's isAccessDenied), and CloudFormation's. */
+function isDenied(error: unknown): boolean {
+  return isAccessDenied(error) || awsErrorCode(error) === 'AccessDenied';
 }
 
 /** A one-line reason naming the call that failed; for a denial, the permission the plan needs. */

@@ -30,7 +30,7 @@ export interface DeployedStack {
 }
 
 /** CloudFormation's permissions the plan needs, for access-denied messages. */
-export const CLOUDFORMATION_READS = 'cloudformation:DescribeStacks, cloudformation:GetTemplate, cloudformation:ListStackResources (and cloudformation:ListExports for imported values)';
+const CLOUDFORMATION_READS = 'cloudformation:DescribeStacks, cloudformation:GetTemplate, cloudformation:ListStackResources (and cloudformation:ListExports for imported values)';
 
 /** The deployed stack, or undefined when no stack of that name exists (or only a change set was ever created). */
 export async function readDeployedStack(cfn: CloudFormationClient, stackName: string): Promise<DeployedStack | undefined> {

@@ -7,7 +7,7 @@ import type { DeployedStack } from './deployed';
 /** A value the plan cannot know before the deploy, kept with its template expression. */
 export interface Unresolved { readonly $unresolved: unknown }
 
-export function isUnresolved(value: unknown): value is Unresolved {
+function isUnresolved(value: unknown): value is Unresolved {
   return typeof value === 'object' && value !== null && '$unresolved' in value;
 }
 

@@ -89,25 +89,6 @@ export async function planEncryptionDrift(input: PlannerInput, findings: Finding
   }
 }
 
-/** Says, for each drifted grant or snapshot permission, whether this deploy's changes put it back. */
-export function markEncryptionDriftThisDeployFixes(findings: Findings): void {
-  const changed = new Set(findings.changes.map(c => {
-    if (c.kind === 'grant-key' || c.kind === 'revoke-key') return `${c.kind} ${c.imageId} ${pairKey(c.keyArn, c.account)}`;
-    if (c.kind === 'grant-snapshot' || c.kind === 'revoke-snapshot') return `${c.kind} ${c.imageId} ${pairKey(c.snapshotId ?? '', c.account)}`;
-    return '';
-  }));
-  findings.drift.forEach((d, i) => {
-    if (d.kind === 'key-grant-added') findings.drift[i] = { ...d, revokedByThisDeploy: changed.has(`revoke-key ${d.imageId} ${pairKey(d.keyArn, d.account)}`) };
-    if (d.kind === 'key-grant-removed') findings.drift[i] = { ...d, restoredByThisDeploy: changed.has(`grant-key ${d.imageId} ${pairKey(d.keyArn, d.account)}`) };
-    if (d.kind === 'snapshot-permission-added') {
-      findings.drift[i] = { ...d, revokedByThisDeploy: changed.has(`revoke-snapshot ${d.imageId} ${pairKey(d.snapshotId, d.account)}`) };
-    }
-    if (d.kind === 'snapshot-permission-removed') {
-      findings.drift[i] = { ...d, restoredByThisDeploy: changed.has(`grant-snapshot ${d.imageId} ${pairKey(d.snapshotId, d.account)}`) };
-    }
-  });
-}
-
 /** Reads the live set the decision names (if any) and records its plan. */
 async function decide(input: PlannerInput, findings: Findings, imageId: string, kind: SetKind, decision: SetDecision, role: Role,
   reason: (key: string) => RevokeReason): Promise<void> {

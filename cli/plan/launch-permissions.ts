@@ -1,25 +1,28 @@
 // Custom::AmiLaunchPermissions: what a deploy grants and revokes, decided by the handler's planConverge / planDelete
 // with the same inputs the handler will get (the deployed declaration is the Update's OldResourceProperties), and the
 // drift of the live AMI from the deployed declaration. Key grants and snapshot permissions: encryption.ts.
-import { markEncryptionDriftThisDeployFixes, planEncryption, planEncryptionDrift, planEncryptionRevocation } from './encryption';
+import { planEncryption, planEncryptionDrift, planEncryptionRevocation } from './encryption';
 import { checkEncryptionBeforeSharing } from './encryption-preflight';
-import { Principal, RevokeReason } from './model';
+import { Change, Drift, isGrant, isRevocation, RevokeReason } from './model';
 import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, Side, withImageId } from './planner';
 import { Deadline } from '../../lambda/deadline';
 import { managesEncryption } from '../../lambda/encryption/plan';
 import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
 import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/public-sharing';
-import { launchPermissionFromKey } from '../../src/validation';
+import { pairKey } from '../../lambda/set-converge';
+import { launchPermissionFromKey, launchPermissionKey } from '../../src/validation';
 import { throwIfFatal } from '../aws';
 import { containsUnresolved } from '../resolve';
+
+const PUBLIC = launchPermissionKey({ Group: 'all' });
 
 export const launchPermissionsPlanner: ResourcePlanner = {
   async plan(input: PlannerInput): Promise<PlannerOutput> {
     const findings = new Findings(input.where);
     const { desired, deployed, action } = input;
     const now = desired ? declarationOf(desired, findings) : undefined;
-    const before = deployed ? previousOf(deployed) : undefined;
+    const before = launchPermissionsDeclarationOf(deployed);
     findings.mode = now?.mode ?? before?.mode;
 
     if (deployed?.image.id && before) {
@@ -39,10 +42,22 @@ export const launchPermissionsPlanner: ResourcePlanner = {
       await cleanUp(input, findings, deployed, before, deployed.deletionPolicy);
     }
     markDriftThisDeployFixes(findings);
-    markEncryptionDriftThisDeployFixes(findings);
     return findings;
   },
 };
+
+/**
+ * What a side of an AmiLaunchPermissions declares on its AMI, as the handler reads OldResourceProperties: undefined when
+ * the AMI is not known or the properties do not validate. Also tells other constructs' principals and grants from drift.
+ */
+export function launchPermissionsDeclarationOf(side: Side | undefined): LaunchPermissionsDeclaration | undefined {
+  if (!side?.image.id) return undefined;
+  try {
+    return parseLaunchPermissionsProperties({ ...side.properties, ImageId: side.image.id });
+  } catch {
+    return undefined;
+  }
+}
 
 /** The declaration a Create or Update would get, or undefined (with the reason recorded) when it cannot be known. */
 function declarationOf(side: Side, findings: Findings): LaunchPermissionsDeclaration | undefined {
@@ -50,23 +65,10 @@ function declarationOf(side: Side, findings: Findings): LaunchPermissionsDeclara
     findings.notes.push('some principals are tokens resolved at deploy: the plan cannot show who gains access through them');
     return undefined;
   }
-  const properties = withImageId(side.properties, side.image);
-  const problem = declarationProblem(() => parseLaunchPermissionsProperties(properties));
-  if (problem) {
-    findings.addError(problem);
-    return undefined;
-  }
-  return parseLaunchPermissionsProperties(properties);
-}
-
-/** The deployed declaration, as the handler reads OldResourceProperties: undefined when it does not validate. */
-function previousOf(deployed: DeployedSide): LaunchPermissionsDeclaration | undefined {
-  if (!deployed.image.id || containsUnresolved(deployed.properties.Permissions)) return undefined;
-  try {
-    return parseLaunchPermissionsProperties(withImageId(deployed.properties, deployed.image));
-  } catch {
-    return undefined;
-  }
+  let declaration: LaunchPermissionsDeclaration | undefined;
+  const problem = declarationProblem(() => { declaration = parseLaunchPermissionsProperties(withImageId(side.properties, side.image)); });
+  if (problem) findings.addError(problem);
+  return declaration;
 }
 
 /** Records the Create or Update's launch permission changes; returns what it grants (undefined: unknown). */
@@ -90,10 +92,14 @@ async function converge(input: PlannerInput, findings: Findings, desired: Side, 
 /**
  * The handler's own check before it makes an AMI public (block public access for AMIs, Marketplace product codes),
  * with its messages: read-only (GetImageBlockPublicAccessState, DescribeImages), and with no time to wait out IAM.
+ * As the handler, it gets the AMI as the other checks read it (LiveState's DescribeImages, read once); when that read
+ * failed, the check reads it again and says why in its own words.
  */
 async function checkPublicSharing(input: PlannerInput, findings: Findings, imageId: string, adding: string[]) {
+  const read = adding.includes(PUBLIC) ? await input.live.storage(imageId) : undefined;
+  const storage = read?.ok ? read.value : undefined;
   try {
-    await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding);
+    await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding, storage);
   } catch (error) {
     throwIfFatal(error, 'the public-sharing check');
     const message = (error as Error).message;
@@ -135,16 +141,25 @@ function record(findings: Findings, imageId: string, plan: Plan, reason: (key: s
   for (const key of plan.add) findings.changes.push({ kind: 'grant', imageId, principal: launchPermissionFromKey(key) });
 }
 
-/** Says, for each drifted principal, whether this deploy's changes put it back. */
+/** Says, for each drifted principal, key grant or snapshot permission, whether this deploy's changes put it back. */
 function markDriftThisDeployFixes(findings: Findings) {
-  const same = (a: Principal, b: Principal) => JSON.stringify(a) === JSON.stringify(b);
+  const revoked = new Set(findings.changes.filter(isRevocation).map(subjectOf));
+  const granted = new Set(findings.changes.filter(isGrant).map(subjectOf));
   findings.drift.forEach((d, i) => {
-    if (d.kind === 'principal-added') {
-      const revoked = findings.changes.some(c => c.kind === 'revoke' && c.imageId === d.imageId && same(c.principal, d.principal));
-      findings.drift[i] = { ...d, revokedByThisDeploy: revoked };
-    } else if (d.kind === 'principal-removed') {
-      const granted = findings.changes.some(c => c.kind === 'grant' && c.imageId === d.imageId && same(c.principal, d.principal));
-      findings.drift[i] = { ...d, restoredByThisDeploy: granted };
-    }
+    if ('revokedByThisDeploy' in d) findings.drift[i] = { ...d, revokedByThisDeploy: revoked.has(subjectOf(d)) };
+    if ('restoredByThisDeploy' in d) findings.drift[i] = { ...d, restoredByThisDeploy: granted.has(subjectOf(d)) };
   });
+}
+
+/** What a grant, a revocation or a drift of access is about: a drift is put back by a change about the same thing. */
+function subjectOf(item: Change | Drift): string | undefined {
+  switch (item.kind) {
+    case 'grant': case 'revoke': case 'principal-added': case 'principal-removed':
+      return `launch ${item.imageId} ${launchPermissionKey(item.principal)}`;
+    case 'grant-key': case 'revoke-key': case 'key-grant-added': case 'key-grant-removed':
+      return `key ${item.imageId} ${pairKey(item.keyArn, item.account)}`;
+    case 'grant-snapshot': case 'revoke-snapshot': case 'snapshot-permission-added': case 'snapshot-permission-removed':
+      return `snapshot ${item.imageId} ${pairKey(item.snapshotId ?? '', item.account)}`;
+    default: return undefined;
+  }
 }

@@ -6,10 +6,11 @@ import { AwsClients, FatalAwsError } from '../aws';
 import { DeployedStack, readDeployedStack, readExports } from '../deployed';
 import { LiveState } from '../live';
 import { importsValues, Resolver } from '../resolve';
+import { launchPermissionsDeclarationOf } from './launch-permissions';
 import { ConstructPlan, PlanReport, StackPlan } from './model';
 import type { PlannerInput } from './planner';
 import { PLANNERS } from './planners';
-import { ConstructPair, launchPermissionsDeclarationOf, pairConstructs } from './sides';
+import { ConstructPair, pairConstructs } from './sides';
 
 interface StackInputs {
   readonly stack: AssemblyStack;
@@ -38,9 +39,12 @@ export async function planApp(stacks: AssemblyStack[], clients: AwsClients): Pro
     }
   }
 
+  // One LiveState per Region the AMIs are read in (as the clients): stacks that declare on the same AMI read it once.
+  const lives = new Map<string | undefined, LiveState>();
   const report: StackPlan[] = [];
   for (const { stack, region, deployed, pairs, error } of inputs) {
-    const live = new LiveState(clients.ec2(stack.region), clients.kms(stack.region));
+    const live = lives.get(stack.region) ?? new LiveState(clients.ec2(stack.region), clients.kms(stack.region));
+    lives.set(stack.region, live);
     const constructs: ConstructPlan[] = [];
     for (const pair of pairs) {
       const owner = `${stack.stackName}/${pair.logicalId}`;
@@ -61,7 +65,7 @@ export async function planApp(stacks: AssemblyStack[], clients: AwsClients): Pro
 
 async function readStack(stack: AssemblyStack, clients: AwsClients): Promise<StackInputs> {
   const cfn = clients.cloudFormation(stack.region);
-  const region = stack.region ?? await configuredRegion(clients);
+  const region = stack.region ?? await clients.configuredRegion();
   try {
     const deployed = await readDeployedStack(cfn, stack.stackName);
     const exports = importsValues(stack.template) || importsValues(deployed?.template) ? await readExports(cfn) : {};
@@ -70,14 +74,6 @@ async function readStack(stack: AssemblyStack, clients: AwsClients): Promise<Sta
     if (error instanceof FatalAwsError) throw error;
     // Without the deployed declaration the plan would call every principal new: plan nothing for this stack.
     return { stack, region, pairs: [], error: `cannot read the deployed stack: ${(error as Error).message}` };
-  }
-}
-
-async function configuredRegion(clients: AwsClients): Promise<string> {
-  try {
-    return await clients.ec2(undefined).config.region();
-  } catch {
-    throw new FatalAwsError('no AWS Region: the stack is not pinned to one and none is configured; set AWS_REGION or a profile\'s region');
   }
 }
 

@@ -2,7 +2,6 @@
 // out what CloudFormation would do with it: the properties compared as CloudFormation compares them (resolved), and
 // the AMI each side is on.
 import { parseDescriptionPhysicalId } from '../../lambda/description/original';
-import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
 import type { AssemblyStack } from '../assembly';
 import type { DeployedStack } from '../deployed';
 import { Resolver } from '../resolve';
@@ -124,14 +123,4 @@ function libraryResources(template: any): Record<string, any> {
 function constructPath(resource: any): string | undefined {
   const path = resource?.Metadata?.['aws:cdk:path'];
   return typeof path === 'string' ? path.replace(/\/Resource\/Default$/, '') : undefined;
-}
-
-/** What a side of an AmiLaunchPermissions declares on its AMI (for telling other constructs' principals and grants from drift). */
-export function launchPermissionsDeclarationOf(side: Side | undefined): LaunchPermissionsDeclaration | undefined {
-  if (!side?.image.id) return undefined;
-  try {
-    return parseLaunchPermissionsProperties({ ...side.properties, ImageId: side.image.id });
-  } catch {
-    return undefined;
-  }
 }

@@ -76,7 +76,7 @@ function actionText(c: ConstructPlan): string {
   }
 }
 
-export function principalText(p: LaunchPermissionEntry): string {
+function principalText(p: LaunchPermissionEntry): string {
   if (p.UserId) return `account ${p.UserId}`;
   if (p.Group) return 'public (everyone)';
   if (p.OrganizationArn) return `organization ${p.OrganizationArn}`;

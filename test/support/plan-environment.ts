@@ -12,7 +12,7 @@ import { EmulatedStack, StackVersion } from './cloudformation/stack';
 import { HandlerEnvironment } from './handler-environment';
 import { handlerRoleOf } from './image-id-kinds';
 
-export const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'index.js');
+const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'index.js');
 const BUNDLE: Command = { command: process.execPath, args: [CLI] };
 export const STACK_ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -35,16 +35,6 @@ export interface Synthesised {
   readonly template: any;
 }
 
-/** Synthesises the stack `create` adds to an app into a fresh temporary cdk.out. */
-export function synthStack(create: (app: App) => Stack): Synthesised {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cdk-out-'));
-  // Construct paths in the template's metadata, as the cdk CLI asks for by default: the plan names constructs by them.
-  const app = new App({ outdir: dir, context: { 'aws:cdk:enable-path-metadata': true } });
-  const stack = create(app);
-  const template = app.synth().getStackArtifact(stack.artifactId).template;
-  return { dir, template };
-}
-
 export class PlanEnvironment {
   public static async start(env: HandlerEnvironment): Promise<PlanEnvironment> {
     return new PlanEnvironment(env, await CloudFormationReadPeer.start());
@@ -64,11 +54,14 @@ export class PlanEnvironment {
     });
   }
 
-  /** Synthesises the stack `create` adds to an app; the directory is removed on stop(). */
+  /** Synthesises the stack `create` adds to an app into a fresh temporary cdk.out, removed on stop(). */
   public synthStack(create: (app: App) => Stack): Synthesised {
-    const synthesised = synthStack(create);
-    this.dirs.push(synthesised.dir);
-    return synthesised;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cdk-out-'));
+    this.dirs.push(dir);
+    // Construct paths in the template's metadata, as the cdk CLI asks for by default: the plan names constructs by them.
+    const app = new App({ outdir: dir, context: { 'aws:cdk:enable-path-metadata': true } });
+    const stack = create(app);
+    return { dir, template: app.synth().getStackArtifact(stack.artifactId).template };
   }
 
   /**
@@ -124,7 +117,7 @@ export class PlanEnvironment {
  * configuration files, and instance metadata off, so nothing reaches for real credentials or a real endpoint.
  * Asynchronous on purpose: the peers serve from this process's event loop.
  */
-export function runCli(cli: Command, args: string[], environment: Record<string, string | undefined>): Promise<PlanRun> {
+function runCli(cli: Command, args: string[], environment: Record<string, string | undefined>): Promise<PlanRun> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-home-'));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
   const variables = { ...inherited, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...environment };

@@ -16,6 +16,8 @@ import type { DeployedState } from './stack';
 const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const READ_ACTION = /^(Describe|Get|List)/;
 const STATUS = 'UPDATE_COMPLETE';
+/** The ListStackResources page size. */
+const PAGE_SIZE = 100;
 
 export interface CfnRequest {
   readonly action: string;
@@ -23,8 +25,8 @@ export interface CfnRequest {
 }
 
 export class CloudFormationReadPeer {
-  public static async start(options: { pageSize?: number } = {}): Promise<CloudFormationReadPeer> {
-    const peer = new CloudFormationReadPeer(options.pageSize ?? 100);
+  public static async start(): Promise<CloudFormationReadPeer> {
+    const peer = new CloudFormationReadPeer();
     await new Promise<void>(resolve => peer.server.listen(0, '127.0.0.1', resolve));
     return peer;
   }
@@ -44,7 +46,7 @@ export class CloudFormationReadPeer {
     });
   });
 
-  private constructor(private readonly pageSize: number) {}
+  private constructor() {}
 
   public get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
@@ -76,8 +78,8 @@ export class CloudFormationReadPeer {
         `<TemplateBody>${escape(JSON.stringify(stack!.template))}</TemplateBody><StagesAvailable><member>Original</member><member>Processed</member></StagesAvailable>`);
       case 'ListStackResources': {
         const start = Number(params.NextToken ?? 0);
-        const page = stack!.resources.slice(start, start + this.pageSize);
-        const next = start + this.pageSize < stack!.resources.length ? `<NextToken>${start + this.pageSize}</NextToken>` : '';
+        const page = stack!.resources.slice(start, start + PAGE_SIZE);
+        const next = start + PAGE_SIZE < stack!.resources.length ? `<NextToken>${start + PAGE_SIZE}</NextToken>` : '';
         return ok(action, `<StackResourceSummaries>${page.map(r => `<member>${fields({
           LogicalResourceId: r.logicalId,
           PhysicalResourceId: r.physicalId,
