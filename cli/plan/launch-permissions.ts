@@ -11,11 +11,9 @@ import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
 import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/public-sharing';
 import { pairKey } from '../../lambda/set-converge';
-import { launchPermissionFromKey, launchPermissionKey } from '../../src/validation';
+import { launchPermissionFromKey, launchPermissionKey, PUBLIC_ACCESS_KEY } from '../../src/validation';
 import { throwIfFatal } from '../aws';
 import { containsUnresolved } from '../resolve';
-
-const PUBLIC = launchPermissionKey({ Group: 'all' });
 
 export const launchPermissionsPlanner: ResourcePlanner = {
   async plan(input: PlannerInput): Promise<PlannerOutput> {
@@ -96,7 +94,7 @@ async function converge(input: PlannerInput, findings: Findings, desired: Side, 
  * failed, the check reads it again and says why in its own words.
  */
 async function checkPublicSharing(input: PlannerInput, findings: Findings, imageId: string, adding: string[]) {
-  const read = adding.includes(PUBLIC) ? await input.live.storage(imageId) : undefined;
+  const read = adding.includes(PUBLIC_ACCESS_KEY) ? await input.live.storage(imageId) : undefined;
   const storage = read?.ok ? read.value : undefined;
   try {
     await checkPublicSharingAllowed({ ec2: input.live.ec2, deadline: new Deadline(Date.now()) }, imageId, adding, storage);
