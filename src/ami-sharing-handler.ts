@@ -11,6 +11,7 @@ import { ImageAccessPolicies } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
 import { FUNCTION_ONLY_CLOUDFORMATION_INVOKES, LOG_GROUP_WITHOUT_KMS, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from './handler/nag-reasons';
 import { PolicyQuotaWarning } from './handler/policy-quota';
+import { defaultHandlerRuntime, handlerRuntimeError } from './handler/runtime';
 import { suppressNagFindings } from './nag-suppressions';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
@@ -40,6 +41,18 @@ export interface AmiSharingHandlerProps {
    * @default - CloudWatch Logs' own encryption at rest
    */
   readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * The Lambda runtime of the handler function: a Node.js runtime, nodejs24.x or newer.
+   *
+   * The default follows your aws-cdk-lib: when an upgrade of it adds a Node.js runtime, the handler moves to it (and
+   * cdk-nag's AwsSolutions-L1, which asks for the newest runtime aws-cdk-lib defines, stays satisfied). Choose one here
+   * to stay on a runtime, e.g. in a Region the newest runtime has not reached yet; cdk-nag then reports AwsSolutions-L1
+   * on the function once aws-cdk-lib defines a newer one, for you to acknowledge.
+   *
+   * @default - the newest Node.js runtime your aws-cdk-lib defines, and never older than nodejs24.x
+   */
+  readonly runtime?: lambda.Runtime;
 }
 
 /**
@@ -59,6 +72,8 @@ export class AmiSharingHandler extends Construct {
       throw new Error(`AmiSharingHandler.configure: the cdk-ami-sharing handler of stack ${stack.node.path} already exists; `
         + 'call configure() before adding any construct of cdk-ami-sharing to the stack, and only once');
     }
+    const runtimeError = props.runtime && handlerRuntimeError('AmiSharingHandlerProps.runtime', props.runtime);
+    if (runtimeError) throw new Error(runtimeError);
     new AmiSharingHandler(stack, AmiSharingHandler.ID, props);
   }
 
@@ -128,10 +143,8 @@ export class AmiSharingHandler extends Construct {
       description: 'cdk-ami-sharing: converges AMI launch permissions and attributes for CloudFormation',
       code: lambda.Code.fromAsset(HANDLER_ASSET),
       handler: 'index.handler',
-      // Pinned, not "latest": a lookup puts a region map in the template and could pick a runtime the bundle was not
-      // built for (esbuild targets node24). Constructed by name because Runtime.NODEJS_24_X is newer than our
-      // aws-cdk-lib floor; the template is the same either way.
-      runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
+      // Fixed for a given aws-cdk-lib (no regional lookup, so no region map in users' snapshots): docs/lambda-runtime.md.
+      runtime: props.runtime ?? defaultHandlerRuntime(),
       timeout: HANDLER_TIMEOUT,
       memorySize: 256,
       role: this.role,
