@@ -3,7 +3,7 @@
 import { parseDescriptionPhysicalId } from '../../lambda/description/original';
 import { descriptionNeedsWrite } from '../../lambda/description/plan';
 import { parseDescriptionProperties } from '../../lambda/description/resource';
-import { containsUnresolved } from '../resolve';
+import { containsUnresolved } from '../../lambda/deployed-stack/resolve';
 import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, withImageId } from './planner';
 
 export const descriptionPlanner: ResourcePlanner = {

@@ -13,7 +13,7 @@ import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/publi
 import { pairKey } from '../../lambda/set-converge';
 import { launchPermissionFromKey, launchPermissionKey, PUBLIC_ACCESS_KEY } from '../../src/validation';
 import { throwIfFatal } from '../aws';
-import { containsUnresolved } from '../resolve';
+import { containsUnresolved } from '../../lambda/deployed-stack/resolve';
 
 export const launchPermissionsPlanner: ResourcePlanner = {
   async plan(input: PlannerInput): Promise<PlannerOutput> {

@@ -1,10 +1,10 @@
 // Pairs each construct of this library as synthesised now with its deployed custom resource (by logical id), and works
 // out what CloudFormation would do with it: the properties compared as CloudFormation compares them (resolved), and
 // the AMI each side is on.
-import { parseDescriptionPhysicalId } from '../../lambda/description/original';
+import { imageIdOfPhysicalId } from '../../lambda/deployed-stack/physical-ids';
 import type { AssemblyStack } from '../assembly';
-import type { DeployedStack } from '../deployed';
-import { Resolver } from '../resolve';
+import type { DeployedStack } from '../../lambda/deployed-stack/read';
+import { Resolver } from '../../lambda/deployed-stack/resolve';
 import { ConstructAction, ImageRef } from './model';
 import type { DeployedSide, Side } from './planner';
 import { isLibraryResource } from './planners';
@@ -99,17 +99,6 @@ function deployedSideOf(resource: any, physicalId: string | undefined, resolver:
     deletionPolicy: resource.DeletionPolicy,
     updateReplacePolicy: resource.UpdateReplacePolicy,
   };
-}
-
-/**
- * The AMI in a physical id the handler made: '<ami>/launchPermission', '<ami>/imdsSupport', '<ami>/description/...'
- * (lambda/*\/resource.ts, lambda/description/original.ts). Undefined for an id it did not make (a failed Create's).
- */
-export function imageIdOfPhysicalId(type: string, physicalId: string | undefined): string | undefined {
-  if (!physicalId) return undefined;
-  if (type === 'Custom::AmiDescription') return parseDescriptionPhysicalId(physicalId)?.imageId;
-  const match = /^(ami-[0-9a-f]+)\/[A-Za-z]+$/.exec(physicalId);
-  return match?.[1];
 }
 
 /** Library resources of a template, by logical id. */
