@@ -1,9 +1,9 @@
 // The plan of every selected stack: read what is deployed (CloudFormation), pair it with what is synthesised, then let
 // each resource type's planner read the live AMIs (EC2) and decide with the handler's modules. Reads only.
-import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
-import type { AssemblyStack } from '../assembly';
 import { CLOUDFORMATION_READS, DeployedStack, readDeployedStack, readExports } from '../../lambda/deployed-stack/read';
 import { importsValues, Resolver } from '../../lambda/deployed-stack/resolve';
+import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
+import type { AssemblyStack } from '../assembly';
 import { AwsClients, describeFailure, FatalAwsError, throwIfFatal } from '../aws';
 import { LiveState } from '../live';
 import { launchPermissionsDeclarationOf } from './launch-permissions';

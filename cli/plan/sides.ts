@@ -1,13 +1,14 @@
 // Pairs each construct of this library as synthesised now with its deployed custom resource (by logical id), and works
 // out what CloudFormation would do with it: the properties compared as CloudFormation compares them (resolved), and
 // the AMI each side is on.
-import { imageIdOfPhysicalId } from '../../lambda/deployed-stack/physical-ids';
-import type { AssemblyStack } from '../assembly';
-import type { DeployedStack } from '../../lambda/deployed-stack/read';
-import { Resolver } from '../../lambda/deployed-stack/resolve';
 import { ConstructAction, ImageRef } from './model';
 import type { DeployedSide, Side } from './planner';
 import { isLibraryResource } from './planners';
+import { constructPath, handlerFunctionIds } from '../../lambda/deployed-stack/library-resources';
+import { imageIdOfPhysicalId } from '../../lambda/deployed-stack/physical-ids';
+import type { DeployedStack } from '../../lambda/deployed-stack/read';
+import { Resolver } from '../../lambda/deployed-stack/resolve';
+import type { AssemblyStack } from '../assembly';
 
 export interface ConstructPair {
   readonly logicalId: string;
@@ -104,12 +105,6 @@ function deployedSideOf(resource: any, physicalId: string | undefined, resolver:
 /** Library resources of a template, by logical id. */
 function libraryResources(template: any): Record<string, any> {
   const resources: Record<string, any> = template?.Resources ?? {};
-  const handlers = new Set(Object.keys(resources).filter(id => resources[id]?.Type === 'AWS::Lambda::Function' && id.startsWith('CdkAmiSharingHandler')));
+  const handlers = handlerFunctionIds(template);
   return Object.fromEntries(Object.entries(resources).filter(([, r]) => isLibraryResource(r, handlers)));
-}
-
-/** 'Stack/Share/Resource/Default' -> 'Stack/Share': the construct, not its custom resource. */
-function constructPath(resource: any): string | undefined {
-  const path = resource?.Metadata?.['aws:cdk:path'];
-  return typeof path === 'string' ? path.replace(/\/Resource\/Default$/, '') : undefined;
 }

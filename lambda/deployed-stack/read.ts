@@ -92,7 +92,7 @@ export async function readExports(cfn: CloudFormationClient, failure: CallFailur
   const exports: Record<string, string> = {};
   let nextToken: string | undefined;
   do {
-    const page = await calling('ListExports',  () => cfn.send(new ListExportsCommand({ NextToken: nextToken })), failure);
+    const page = await calling('ListExports', () => cfn.send(new ListExportsCommand({ NextToken: nextToken })), failure);
     for (const e of page.Exports ?? []) if (e.Name && e.Value !== undefined) exports[e.Name] = e.Value;
     nextToken = page.NextToken;
   } while (nextToken);
