@@ -26,6 +26,18 @@ export function readsStorage(adding: readonly string[], desired: LaunchPermissio
   return adding.length > 0 || managesEncryption(desired, previous);
 }
 
+/**
+ * Whether the storage read (DescribeImages) can start together with the first read of the launch permissions, before
+ * the plan is known: when the declaration alone says it will be needed, because it manages grants or snapshot
+ * permissions, or declares principals the previous declaration on this AMI did not (on a Create or a new AMI, every
+ * declared principal), which the plan will then add unless someone else already granted them. Otherwise the read
+ * waits for the plan (a principal found missing only by the read, i.e. drift), so a request that adds nothing never
+ * pays for it.
+ */
+export function readsStorageUpFront(desired: LaunchPermissionsDeclaration, previous?: LaunchPermissionsDeclaration): boolean {
+  return managesEncryption(desired, previous) || [...desired.permissions].some(p => !previous?.permissions.has(p));
+}
+
 /** Whether the pre-flight encryption check runs: EC2 never makes an encrypted AMI public, so everyone alone needs none. */
 export function checksEncryption(desired: LaunchPermissionsDeclaration): boolean {
   return [...desired.permissions].some(p => p !== PUBLIC_ACCESS_KEY);
