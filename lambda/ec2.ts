@@ -1,7 +1,9 @@
 // The thin layer between the handler's decisions and EC2: one function per call, no decisions of its own.
 import {
   DescribeImageAttributeCommand,
+  DisableImageBlockPublicAccessCommand,
   EC2Client,
+  EnableImageBlockPublicAccessCommand,
   GetImageBlockPublicAccessStateCommand,
   LaunchPermission,
   ModifyImageAttributeCommand,
@@ -53,9 +55,25 @@ export async function requireImdsV2(ec2: EC2Client, imageId: string): Promise<vo
   await ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, ImdsSupport: { Value: 'v2.0' } }));
 }
 
-/** 'block-new-sharing' when block public access for AMIs is on in this account and Region, else 'unblocked'. */
-export async function imageBlockPublicAccessState(ec2: EC2Client): Promise<string | undefined> {
-  return (await ec2.send(new GetImageBlockPublicAccessStateCommand({}))).ImageBlockPublicAccessState;
+/** An account-level setting as its Get call answers: its state, and who manages it ('account' or 'declarative-policy'). */
+export interface AccountSettingState {
+  readonly state?: string;
+  readonly managedBy?: string;
+}
+
+/** Block public access for AMIs in this account and Region: 'block-new-sharing' when on, else 'unblocked'. */
+export async function imageBlockPublicAccess(ec2: EC2Client): Promise<AccountSettingState> {
+  const answer = await ec2.send(new GetImageBlockPublicAccessStateCommand({}));
+  return { state: answer.ImageBlockPublicAccessState, managedBy: answer.ManagedBy };
+}
+
+/** EnableImageBlockPublicAccess (block-new-sharing) or DisableImageBlockPublicAccess. */
+export async function setImageBlockPublicAccess(ec2: EC2Client, on: boolean): Promise<void> {
+  if (on) {
+    await ec2.send(new EnableImageBlockPublicAccessCommand({ ImageBlockPublicAccessState: 'block-new-sharing' }));
+  } else {
+    await ec2.send(new DisableImageBlockPublicAccessCommand({}));
+  }
 }
 
 function toEntry(p: LaunchPermission): LaunchPermissionEntry {

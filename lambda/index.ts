@@ -7,6 +7,7 @@ import { Deadline, withDeadline } from './deadline';
 import { handleDescription } from './description/resource';
 import { createEc2Client } from './ec2';
 import { DeclarationError, messageOf } from './errors';
+import { handleImageBlockPublicAccess } from './image-block-public-access/resource';
 import { handleImdsPolicy } from './imds-policy/resource';
 import { createKmsClient } from './kms';
 import { handleLaunchPermissions } from './launch-permissions/resource';
@@ -20,6 +21,7 @@ const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiLaunchPermissions': handleLaunchPermissions,
   'Custom::AmiImdsPolicy': handleImdsPolicy,
   'Custom::AmiDescription': handleDescription,
+  'Custom::ImageBlockPublicAccess': handleImageBlockPublicAccess,
 };
 
 /** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */

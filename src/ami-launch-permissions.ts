@@ -75,6 +75,9 @@ export class AmiLaunchPermissions extends Construct {
   /** The AMI whose launch permissions this construct manages. */
   public readonly imageId: string;
 
+  /** @internal declares LaunchPermission.publicAccess() (ImageBlockPublicAccess refuses to share an environment with it) */
+  public readonly _makesPublic: boolean;
+
   private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: AmiLaunchPermissionsProps) {
@@ -123,7 +126,8 @@ export class AmiLaunchPermissions extends Construct {
     if (allowCopy) {
       this.resource.node.addDependency(handler._allowSnapshotSharing(entries.filter(e => e.UserId !== undefined).map(e => e.UserId!)));
     }
-    if (entries.some(e => e.Group !== undefined)) {
+    this._makesPublic = entries.some(e => e.Group !== undefined);
+    if (this._makesPublic) {
       this.resource.node.addDependency(handler._allowPublicSharingChecks());
     }
   }

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AccountSettingGrant, AccountSettingPolicies } from './handler/account-setting-access';
 import { ImageClaim, ImageClaims } from './handler/claims';
 import { EncryptionAccess } from './handler/encryption-access';
 import { ImageAccessPolicies } from './handler/image-access';
@@ -91,6 +92,7 @@ export class AmiSharingHandler extends Construct {
   private readonly claims = new ImageClaims();
   private publicSharingChecks?: iam.ManagedPolicy;
   private readonly policyQuota = new PolicyQuotaWarning(this);
+  private readonly accountSettings: AccountSettingPolicies;
 
   private constructor(scope: Construct, id: string, props: AmiSharingHandlerProps) {
     super(scope, id);
@@ -123,6 +125,7 @@ export class AmiSharingHandler extends Construct {
     this.logsPolicy = logsPolicy;
     this.imageAccess = new ImageAccessPolicies(this, this.role);
     this.encryptionAccess = new EncryptionAccess(this, this.role);
+    this.accountSettings = new AccountSettingPolicies(this, this.role);
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'cdk-ami-sharing: converges AMI launch permissions and attributes for CloudFormation',
@@ -158,6 +161,25 @@ export class AmiSharingHandler extends Construct {
       properties: claim.properties,
     });
     resource.node.addDependency(this.imageAccess.grant(claim.imageId));
+    this.checkPolicyQuota();
+    return resource;
+  }
+
+  /**
+   * Adds the custom resource of a construct that manages an account-level setting (as its `Resource` child), depending
+   * on the policy that lets the handler read and change that setting (see src/handler/account-setting-access.ts).
+   *
+   * @internal
+   */
+  public _addAccountSettingResource(construct: Construct, setting: { resourceType: string; properties: Record<string, unknown>; grant: AccountSettingGrant }): CustomResource {
+    const policy = this.accountSettings.allow(setting.grant);
+    const resource = new CustomResource(construct, 'Resource', {
+      resourceType: setting.resourceType,
+      serviceToken: this.function.functionArn,
+      serviceTimeout: SERVICE_TIMEOUT,
+      properties: setting.properties,
+    });
+    resource.node.addDependency(policy);
     this.checkPolicyQuota();
     return resource;
   }
@@ -221,7 +243,7 @@ export class AmiSharingHandler extends Construct {
     const encryption = this.encryptionAccess.policies;
     this.policyQuota.check({
       // The log policy (which also holds the encryption checks), then the optional ones.
-      updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0),
+      updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0) + this.accountSettings.count,
       replacedOnChange: this.imageAccess.policyCount + (encryption.keyGrants ? 1 : 0),
     });
   }
