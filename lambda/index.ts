@@ -2,6 +2,7 @@
 // answers CloudFormation itself: SUCCESS for a verified state, FAILED with a reason for anything else, and FAILED
 // shortly before the invocation would time out.
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { handleAllowedImages } from './allowed-images/resource';
 import { CfnResponse, sendResponse } from './cfn-response';
 import { Deadline, withDeadline } from './deadline';
 import { handleDescription } from './description/resource';
@@ -22,6 +23,7 @@ const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiImdsPolicy': handleImdsPolicy,
   'Custom::AmiDescription': handleDescription,
   'Custom::ImageBlockPublicAccess': handleImageBlockPublicAccess,
+  'Custom::AllowedImages': handleAllowedImages,
 };
 
 /** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */

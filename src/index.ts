@@ -4,3 +4,5 @@ export * from './ami-imds-policy';
 export * from './ami-description';
 export * from './ami-sharing-handler';
 export * from './image-block-public-access';
+export * from './image-criterion';
+export * from './allowed-images';

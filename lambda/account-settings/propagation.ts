@@ -12,7 +12,7 @@ export interface Propagation<T> {
   readonly read: () => Promise<T>;
   /** What still differs from the requested state; empty once the change shows. */
   readonly differences: (live: T) => string[];
-  /** What the user can do when the time runs out (the change itself needs no more calls). */
+  /** How long EC2 may take, and what the user can do when the time runs out (the change itself needs no more calls). */
   readonly then: string;
 }
 
@@ -25,7 +25,7 @@ export async function waitForPropagation<T>(context: Pick<RequestContext, 'deadl
     if (context.deadline.passed()) {
       const seconds = Math.round((Date.now() - started) / 1000);
       throw new Error(`${propagation.call} was accepted, but after ${attempt + 1} reads over ${seconds} s ${propagation.setting} `
-        + `${remaining.join('; ')}. EC2 can take up to 10 minutes to apply the change; ${propagation.then}`);
+        + `${remaining.join('; ')}. ${propagation.then}`);
     }
     await context.deadline.backoff(attempt);
   }

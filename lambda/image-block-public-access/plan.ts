@@ -1,5 +1,5 @@
 // What Custom::ImageBlockPublicAccess writes, decided from the live setting alone (no I/O).
-import { BLOCK_NEW_SHARING, MANAGED_BY_DECLARATIVE_POLICY, UNBLOCKED } from '../../src/validation';
+import { BLOCK_NEW_SHARING, UNBLOCKED } from '../../src/validation';
 import type { AccountSettingState } from '../ec2';
 
 export type BlockPublicAccessState = typeof BLOCK_NEW_SHARING | typeof UNBLOCKED;
@@ -10,11 +10,6 @@ export function blockPublicAccessWrite(live: AccountSettingState, desired: Block
   const on = live.state === BLOCK_NEW_SHARING;
   if (desired === BLOCK_NEW_SHARING) return on ? undefined : 'enable';
   return on ? 'disable' : undefined;
-}
-
-/** An organization's declarative policy sets it: the account's own calls cannot change it. */
-export function isManagedByDeclarativePolicy(live: AccountSettingState): boolean {
-  return live.managedBy === MANAGED_BY_DECLARATIVE_POLICY;
 }
 
 /** The state to remember for restoring on Delete: what the account had, reduced to the two states EC2 accepts. */

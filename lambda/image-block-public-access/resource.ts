@@ -2,6 +2,7 @@
 // on when it is off and wait until EC2 shows it; Delete (which only reaches the handler with RemovalPolicy.DESTROY) puts
 // back the state the first deployment found, remembered in the physical id.
 import { BLOCK_NEW_SHARING, managedByDeclarativePolicyError, show } from '../../src/validation';
+import { isManagedByDeclarativePolicy } from '../account-settings/declarative-policy';
 import { foundStatePhysicalId, parseFoundState } from '../account-settings/found-state';
 import { waitForPropagation } from '../account-settings/propagation';
 import { readPatiently } from '../converge';
@@ -15,12 +16,13 @@ import {
   blockPublicAccessWrite,
   BlockPublicAccessState,
   foundBlockPublicAccess,
-  isManagedByDeclarativePolicy,
 } from './plan';
 
 /** The first segment of the physical id (see found-state.ts). */
 export const IMAGE_BLOCK_PUBLIC_ACCESS_ID = 'ImageBlockPublicAccess';
 const SETTING = 'block public access for AMIs';
+/** EnableImageBlockPublicAccess and DisableImageBlockPublicAccess (EC2 API Reference). */
+const TEN_MINUTES = 'EC2 can take up to 10 minutes to apply the change';
 
 export function parseImageBlockPublicAccessProperties(properties: Record<string, unknown> | undefined): { restoreOnDelete: boolean } {
   const props = properties ?? {};
@@ -53,7 +55,7 @@ export const handleImageBlockPublicAccess: ResourceHandler = async (event, conte
       return unchanged;
     }
     const writes = await converge(context, live, remembered.found, read,
-      'the setting stays as it is; delete the stack again once GetImageBlockPublicAccessState shows the change');
+      `${TEN_MINUTES}; delete again once GetImageBlockPublicAccessState shows it`);
     return { ...unchanged, changes: { writes } };
   }
 
@@ -68,7 +70,7 @@ export const handleImageBlockPublicAccess: ResourceHandler = async (event, conte
     ? event.PhysicalResourceId
     : foundStatePhysicalId(IMAGE_BLOCK_PUBLIC_ACCESS_ID, region, foundBlockPublicAccess(live))!;
   const writes = await converge(context, live, BLOCK_NEW_SHARING, read,
-    'deploy again in a few minutes: the handler then finds it on and makes no change');
+    `${TEN_MINUTES}; deploy again in a few minutes: the handler then finds it on and makes no change`);
   return { physicalResourceId, data: { State: BLOCK_NEW_SHARING }, changes: { writes } };
 };
 

@@ -1,5 +1,6 @@
 // The account-level settings' decisions and bookkeeping, without EC2: which call block public access needs, what is
 // remembered for restoring on Delete, and the wait for EC2 to show a change.
+import { isManagedByDeclarativePolicy } from '../../lambda/account-settings/declarative-policy';
 import { foundStatePhysicalId, parseFoundState } from '../../lambda/account-settings/found-state';
 import { waitForPropagation } from '../../lambda/account-settings/propagation';
 import { Deadline } from '../../lambda/deadline';
@@ -7,7 +8,6 @@ import {
   blockPublicAccessDifferences,
   blockPublicAccessWrite,
   foundBlockPublicAccess,
-  isManagedByDeclarativePolicy,
 } from '../../lambda/image-block-public-access/plan';
 
 describe('block public access: the one call that converges it', () => {
@@ -72,8 +72,8 @@ describe('waiting for EC2 to apply a change', () => {
 
   test('out of time: says the call was accepted, what still differs, and what to do', async () => {
     await expect(waitForPropagation({ deadline: new Deadline(Date.now() + 1_200) }, {
-      call: 'DisableImageBlockPublicAccess', setting: 'block public access', then: 'delete again later',
+      call: 'DisableImageBlockPublicAccess', setting: 'block public access', then: 'It can take minutes; delete again later',
       read: async () => 'block-new-sharing', differences: live => [`still reads '${live}'`],
-    })).rejects.toThrow(/^DisableImageBlockPublicAccess was accepted, but after [23] reads over 1 s block public access still reads 'block-new-sharing'\. EC2 can take up to 10 minutes to apply the change; delete again later$/);
+    })).rejects.toThrow(/^DisableImageBlockPublicAccess was accepted, but after [23] reads over 1 s block public access still reads 'block-new-sharing'\. It can take minutes; delete again later$/);
   });
 });

@@ -38,6 +38,11 @@ export class PropagatingSetting<T> {
     return this.pending && this.pending.reads <= 0 ? this.pending.value : this.current;
   }
 
+  /** The latest value a write asked for (what the next write builds on), shown or not yet. */
+  public get requested(): T {
+    return this.pending?.value ?? this.current;
+  }
+
   /** The value a write asked for, shown after `readsBeforeShown` reads. */
   public write(value: T): void {
     if (this.readsBeforeShown <= 0) {

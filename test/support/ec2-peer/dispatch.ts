@@ -1,4 +1,5 @@
 // Routes each EC2 action to the emulation that answers it, or forwards it to moto where moto behaves like EC2.
+import { AllowedImages } from './allowed-images';
 import { ImageAttributes } from './image-attributes';
 import { ImageBlockPublicAccess } from './image-block-public-access';
 import { MotoBackend } from './moto-backend';
@@ -12,6 +13,7 @@ export class Dispatcher {
     private readonly attributes: ImageAttributes,
     private readonly sharing: PublicSharing,
     private readonly blockPublicAccess: ImageBlockPublicAccess,
+    private readonly allowedImages: AllowedImages,
     /** Told when an image is deregistered, so state kept elsewhere about it goes too. */
     private readonly onDeregistered: (imageId: string) => void,
   ) {}
@@ -30,6 +32,11 @@ export class Dispatcher {
       case 'EnableImageBlockPublicAccess':
       case 'DisableImageBlockPublicAccess':
         return Promise.resolve(this.blockPublicAccess.call(call));
+      case 'GetAllowedImagesSettings':
+      case 'EnableAllowedImagesSettings':
+      case 'DisableAllowedImagesSettings':
+      case 'ReplaceImageCriteriaInAllowedImagesSettings':
+        return Promise.resolve(this.allowedImages.call(call));
       default:
         return this.moto.forward(call);
     }

@@ -6,6 +6,7 @@ import { EncryptedImages } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
 import { IamVerdict, IdentityPolicy, IdentityPolicyEnforcement } from './iam';
 import { ManagedBy } from './account-settings';
+import { AllowedImages, AllowedImagesValue } from './allowed-images';
 import { ImageAttributes } from './image-attributes';
 import { ImageBlockPublicAccess, ImageBlockPublicAccessState } from './image-block-public-access';
 import { MotoBackend } from './moto-backend';
@@ -72,6 +73,7 @@ export class Ec2Peer {
   private readonly attributes: ImageAttributes;
   private readonly sharing: PublicSharing;
   private readonly blockPublicAccess = new ImageBlockPublicAccess();
+  private readonly allowedImages = new AllowedImages();
   private readonly iam: IdentityPolicyEnforcement;
   private readonly faults = new FaultInjector();
   private readonly rateLimits = new RateLimits();
@@ -89,7 +91,7 @@ export class Ec2Peer {
     this.iam = new IdentityPolicyEnforcement(backend);
     this.attributes = new ImageAttributes(backend);
     this.sharing = new PublicSharing(backend, this.blockPublicAccess);
-    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, this.blockPublicAccess,
+    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, this.blockPublicAccess, this.allowedImages,
       (imageId) => this.staleReads.forgetImage(imageId));
     this.encryption = new EncryptedImages(moto);
     this.staleReads = new StaleReads(this.faults, (call) => this.encryption.handle(call, (c) => dispatcher.dispatch(c)),
@@ -121,7 +123,7 @@ export class Ec2Peer {
     this.log.clear();
   }
 
-  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Create/Revoke/RetireGrant). */
+  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Replace*, Create/Revoke/RetireGrant). */
   public writes(): RecordedRequest[] {
     return this.log.writes();
   }
@@ -139,6 +141,7 @@ export class Ec2Peer {
     this.attributes.clear();
     this.sharing.clear();
     this.blockPublicAccess.setting.clear();
+    this.allowedImages.setting.clear();
     this.encryption.clear();
     this.iam.enforce(undefined);
     this.rateLimits.buckets = undefined;
@@ -197,6 +200,25 @@ export class Ec2Peer {
   /** After each Enable/DisableImageBlockPublicAccess, Get shows the previous state `reads` more times (EC2 takes minutes). */
   public setBlockPublicAccessPropagation(reads: number): void {
     this.blockPublicAccess.setting.readsBeforeShown = reads;
+  }
+
+  /**
+   * Emulates the account's Allowed AMIs settings (all Regions alike), in force at once; `managedBy` as for
+   * setBlockPublicAccess.
+   */
+  public setAllowedImages(value: AllowedImagesValue, managedBy: ManagedBy = 'account'): void {
+    this.allowedImages.setting.set(value);
+    this.allowedImages.setting.managedBy = managedBy;
+  }
+
+  /** The Allowed AMIs settings EC2 would show now, read without counting as a request. */
+  public allowedImagesShown(): AllowedImagesValue {
+    return this.allowedImages.setting.shown;
+  }
+
+  /** After each write to Allowed AMIs, Get shows the previous settings `reads` more times. */
+  public setAllowedImagesPropagation(reads: number): void {
+    this.allowedImages.setting.readsBeforeShown = reads;
   }
 
   /** Emulates a Marketplace AMI: DescribeImages shows the codes and the image cannot be made public. */
