@@ -126,7 +126,7 @@ export function imageCriteriaErrors(property: string, criteria: unknown, names: 
   }
   const providers = criteria.reduce<number>((n, c) => n + (Array.isArray(c?.ImageProviders) ? c.ImageProviders.length : 0), 0);
   if (providers > MAX_IMAGE_PROVIDERS) {
-    problems.push(`${property}: ${providers} ${names.providers} values in all; EC2 allows at most ${MAX_IMAGE_PROVIDERS} across all criteria`);
+    problems.push(`${property}: ${providers} values of ${names.providers} in all; EC2 allows at most ${MAX_IMAGE_PROVIDERS} across all criteria`);
   }
   criteria.forEach((c, i) => problems.push(...imageCriterionErrors(`${property}[${i}]`, c, names, unknown)));
   return problems;
