@@ -4,7 +4,16 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, ImageBlockPublicAccess, LaunchPermission, LaunchPermissionMode } from '../../src';
+import {
+  AllowedImages,
+  AmiDescription,
+  AmiImdsPolicy,
+  AmiLaunchPermissions,
+  ImageBlockPublicAccess,
+  ImageCriterion,
+  LaunchPermission,
+  LaunchPermissionMode,
+} from '../../src';
 
 function everyConstruct(): Stack {
   const app = new App();
@@ -33,6 +42,7 @@ function everyConstruct(): Stack {
 function accountGuards(): Stack {
   const stack = new Stack(new App(), 'Guards', { env: { account: '123456789012', region: 'us-east-1' } });
   new ImageBlockPublicAccess(stack, 'BlockPublicAccess', { removalPolicy: RemovalPolicy.DESTROY });
+  new AllowedImages(stack, 'AllowedImages', { criteria: [ImageCriterion.providers('amazon', '111122223333')] });
   return stack;
 }
 

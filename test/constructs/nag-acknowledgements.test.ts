@@ -3,7 +3,7 @@
 // its own resources, by the id cdk-nag 3 reports it under. The real cdk-nag 3 on the latest aws-cdk-lib is .ci/compat.
 import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
-import { AmiLaunchPermissions, ImageBlockPublicAccess, LaunchPermission } from '../../src';
+import { AllowedImages, AmiLaunchPermissions, ImageBlockPublicAccess, ImageCriterion, LaunchPermission } from '../../src';
 
 type Acknowledged = { path: string; id: string; reason: string };
 
@@ -44,9 +44,13 @@ test('every suppression is acknowledged for cdk-nag 3 on the handler\'s own reso
 });
 
 test('the account guards\' policies on * are acknowledged with their reason', () => {
-  const acknowledged = acknowledgementsOf(stack => new ImageBlockPublicAccess(stack, 'BlockPublicAccess'));
+  const acknowledged = acknowledgementsOf(stack => {
+    new ImageBlockPublicAccess(stack, 'BlockPublicAccess');
+    new AllowedImages(stack, 'AllowedImages', { criteria: [ImageCriterion.providers('amazon')] });
+  });
   expect(acknowledged.filter(a => a.path.includes('Settings')).map(a => `${a.path} ${a.id}`)).toEqual([
     'Nag/CdkAmiSharingHandler/ImageBlockPublicAccessSettings/Resource AwsSolutions-IAM5[Resource::*]',
+    'Nag/CdkAmiSharingHandler/AllowedImagesSettings/Resource AwsSolutions-IAM5[Resource::*]',
   ]);
   expect(acknowledged.find(a => a.path.includes('Settings'))!.reason).toBe('ec2:GetImageBlockPublicAccessState, ec2:EnableImageBlockPublicAccess act on '
     + 'a setting of the whole account and Region and support no resource-level permissions (Service Authorization Reference, Amazon EC2); '
