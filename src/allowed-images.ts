@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AmiSharingHandler } from './ami-sharing-handler';
 import { describeEnvironment, inSameEnvironment } from './environment';
 import { ImageCriterion } from './image-criterion';
+import { checkShareAdmission } from './share-admission';
 import { CONSTRUCT_FIELD_NAMES, imageCriteriaErrors } from './validation';
 
 /**
@@ -84,6 +85,7 @@ export class AllowedImages extends Construct {
       },
     });
     resource.applyRemovalPolicy(removal);
+    checkShareAdmission(this);
     this.node.addValidation({
       validate: () => {
         const others = inSameEnvironment(this, isAllowedImages);

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AmiSharingHandler } from './ami-sharing-handler';
 import { shareEncryptionKeys } from './encryption-keys';
+import { checkShareAdmission } from './share-admission';
 import { LaunchPermission, LaunchPermissionMode } from './launch-permission';
 import { rejectAtSynth } from './synth-check';
 import { encryptionErrors, imageIdError, launchPermissionKey, launchPermissionListErrors } from './validation';
@@ -78,6 +79,9 @@ export class AmiLaunchPermissions extends Construct {
   /** @internal declares LaunchPermission.publicAccess() (ImageBlockPublicAccess refuses to share an environment with it) */
   public readonly _makesPublic: boolean;
 
+  /** @internal the accounts it shares with, tokens left out (checked against their Allowed AMIs, share-admission.ts) */
+  public readonly _recipientAccounts: string[];
+
   private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: AmiLaunchPermissionsProps) {
@@ -127,6 +131,8 @@ export class AmiLaunchPermissions extends Construct {
       this.resource.node.addDependency(handler._allowSnapshotSharing(entries.filter(e => e.UserId !== undefined).map(e => e.UserId!)));
     }
     this._makesPublic = entries.some(e => e.Group !== undefined);
+    this._recipientAccounts = entries.map(e => e.UserId).filter((a): a is string => a !== undefined && !Token.isUnresolved(a));
+    checkShareAdmission(this);
     if (this._makesPublic) {
       this.resource.node.addDependency(handler._allowPublicSharingChecks());
     }

@@ -61,7 +61,7 @@ test('without RestoreOnDelete nothing is remembered, and Delete makes no call', 
 });
 
 test('found criteria the library cannot write back (image watermarks): FAILED before any write, unless retained', async () => {
-  settings({ State: 'enabled', ImageCriteria: [{ ImageProviders: ['amazon'], ImageWatermarks: [{ Key: 'k' }] } as ImageCriterion] });
+  settings({ State: 'enabled', ImageCriteria: [{ ImageProviders: ['amazon'], ImageWatermarks: [{ Key: 'k' }] } as unknown as ImageCriterion] });
   expect(await send('Create', { ResourceProperties: PROPS })).toMatchObject({
     Status: 'FAILED',
     Reason: 'RemovalPolicy: the Allowed AMIs settings this account and Region have now (1 criteria, 1 values) cannot be put back on Delete: '
