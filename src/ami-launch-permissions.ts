@@ -3,8 +3,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { AmiSharingHandler } from './ami-sharing-handler';
 import { shareEncryptionKeys } from './encryption-keys';
-import { checkShareAdmission } from './share-admission';
 import { LaunchPermission, LaunchPermissionMode } from './launch-permission';
+import { checkShareAdmission } from './share-admission';
 import { rejectAtSynth } from './synth-check';
 import { encryptionErrors, imageIdError, launchPermissionKey, launchPermissionListErrors } from './validation';
 

@@ -171,7 +171,8 @@ export class AmiSharingHandler extends Construct {
    *
    * @internal
    */
-  public _addAccountSettingResource(construct: Construct, setting: { resourceType: string; properties: Record<string, unknown>; grant: AccountSettingGrant }): CustomResource {
+  public _addAccountSettingResource(construct: Construct,
+    setting: { resourceType: string; properties: Record<string, unknown>; grant: AccountSettingGrant }): CustomResource {
     const policy = this.accountSettings.allow(setting.grant);
     const resource = new CustomResource(construct, 'Resource', {
       resourceType: setting.resourceType,

@@ -64,7 +64,8 @@ export class ImageCriterion {
       ...(options.providers?.length ? { ImageProviders: [...options.providers] } : {}),
       ...(options.imageNames?.length ? { ImageNames: [...options.imageNames] } : {}),
       ...(options.marketplaceProductCodes?.length ? { MarketplaceProductCodes: [...options.marketplaceProductCodes] } : {}),
-      ...(options.maximumDaysSinceCreated !== undefined ? { CreationDateCondition: { MaximumDaysSinceCreated: options.maximumDaysSinceCreated } } : {}),
+      ...(options.maximumDaysSinceCreated !== undefined
+        ? { CreationDateCondition: { MaximumDaysSinceCreated: options.maximumDaysSinceCreated } } : {}),
       ...(options.maximumDaysSinceDeprecated !== undefined
         ? { DeprecationTimeCondition: { MaximumDaysSinceDeprecated: options.maximumDaysSinceDeprecated } } : {}),
     };
@@ -74,10 +75,10 @@ export class ImageCriterion {
   }
 
   /** The providers this criterion allows (empty: any). */
-  public readonly providers: string[];
+  public readonly imageProviders: string[];
 
   private constructor(private readonly entry: ImageCriterionEntry) {
-    this.providers = [...entry.ImageProviders ?? []];
+    this.imageProviders = [...entry.ImageProviders ?? []];
   }
 
   /** @internal the criterion as EC2 and the handler spell it */

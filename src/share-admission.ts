@@ -51,5 +51,5 @@ class ShareAdmissionCheck implements IAspect {
  * at synthesis, so such a criterion counts as admitting it: the check only warns when nothing could.
  */
 function mayAdmit(criteria: readonly ImageCriterion[], producer: string): boolean {
-  return criteria.some(c => c.providers.length === 0 || c.providers.some(p => p === producer || Token.isUnresolved(p)));
+  return criteria.some(c => c.imageProviders.length === 0 || c.imageProviders.some(p => p === producer || Token.isUnresolved(p)));
 }

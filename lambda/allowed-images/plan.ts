@@ -33,7 +33,8 @@ export function sameCriteria(a: readonly LiveImageCriterion[], b: readonly LiveI
  * enabled (never enforcing the old criteria in between), and after it is disabled (when putting back settings that
  * were off).
  */
-export function allowedImagesWrites(live: AccountSettingState & { criteria: LiveImageCriterion[] }, desired: AllowedImagesSettings): AllowedImagesWrite[] {
+export function allowedImagesWrites(
+  live: AccountSettingState & { criteria: LiveImageCriterion[] }, desired: AllowedImagesSettings): AllowedImagesWrite[] {
   const criteria: AllowedImagesWrite[] = sameCriteria(live.criteria, desired.criteria) ? [] : [{ replaceCriteria: desired.criteria }];
   const state: AllowedImagesWrite[] = (live.state ?? ALLOWED_IMAGES_DISABLED) === desired.state ? [] : [{ setState: desired.state }];
   return desired.state === ALLOWED_IMAGES_DISABLED ? [...state, ...criteria] : [...criteria, ...state];

@@ -95,7 +95,8 @@ function rememberedId(event: { RequestType: string; PhysicalResourceId?: string 
   const unrestorable = unrestorableReason(live.criteria);
   const id = unrestorable === undefined ? foundStatePhysicalId(ALLOWED_IMAGES_ID, region, found) : undefined;
   if (id === undefined) {
-    const values = live.criteria.reduce((n, c) => n + (c.ImageProviders?.length ?? 0) + (c.ImageNames?.length ?? 0) + (c.MarketplaceProductCodes?.length ?? 0), 0);
+    const values = live.criteria.reduce((n, c) =>
+      n + (c.ImageProviders?.length ?? 0) + (c.ImageNames?.length ?? 0) + (c.MarketplaceProductCodes?.length ?? 0), 0);
     throw new DeclarationError([`RemovalPolicy: the Allowed AMIs settings this account and Region have now (${live.criteria.length} criteria, `
       + `${values} values) cannot be put back on Delete: ${unrestorable ?? 'they do not fit in the 1 KB CloudFormation keeps for a physical id'}. `
       + 'Use removalPolicy RemovalPolicy.RETAIN, or record them yourself (aws ec2 get-allowed-images-settings); nothing was changed']);
@@ -123,8 +124,13 @@ async function converge(context: RequestContext, live: Awaited<ReturnType<typeof
     log('INFO', `${call} accepted`, {});
   }
   if (writes.length > 0) {
-    await waitForPropagation(context, { call: writes.length === 1 ? 'The change' : 'The changes', setting: 'Allowed AMIs', read,
-      differences: l => allowedImagesDifferences(l, desired), then });
+    await waitForPropagation(context, {
+      call: writes.length === 1 ? 'The change' : 'The changes',
+      setting: 'Allowed AMIs',
+      read,
+      differences: l => allowedImagesDifferences(l, desired),
+      then,
+    });
   }
   return writes.length;
 }
@@ -133,7 +139,8 @@ async function converge(context: RequestContext, live: Awaited<ReturnType<typeof
 function numbersAsNumbers(c: ImageCriterionEntry): ImageCriterionEntry {
   return {
     ...c,
-    ...(c.CreationDateCondition ? { CreationDateCondition: { MaximumDaysSinceCreated: Number(c.CreationDateCondition.MaximumDaysSinceCreated) } } : {}),
+    ...(c.CreationDateCondition
+      ? { CreationDateCondition: { MaximumDaysSinceCreated: Number(c.CreationDateCondition.MaximumDaysSinceCreated) } } : {}),
     ...(c.DeprecationTimeCondition
       ? { DeprecationTimeCondition: { MaximumDaysSinceDeprecated: Number(c.DeprecationTimeCondition.MaximumDaysSinceDeprecated) } } : {}),
   };

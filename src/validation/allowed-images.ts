@@ -118,7 +118,8 @@ export function imageCriterionErrors(property: string, entry: unknown, names: Cr
 }
 
 /** Why a list of criteria is not one EC2 accepts, as a whole and criterion by criterion; empty when it is. */
-export function imageCriteriaErrors(property: string, criteria: unknown, names: CriterionFieldNames, unknown: Unknowable = NOTHING_UNKNOWN): string[] {
+export function imageCriteriaErrors(
+  property: string, criteria: unknown, names: CriterionFieldNames, unknown: Unknowable = NOTHING_UNKNOWN): string[] {
   if (!Array.isArray(criteria)) return [`${property}: ${show(criteria)} is not a list of image criteria`];
   const problems: string[] = [];
   if (criteria.length > MAX_IMAGE_CRITERIA) {

@@ -21,8 +21,12 @@ test('the declared state and criteria as EC2 spells them; restores on Delete by 
       State: 'audit-mode',
       ImageCriteria: [
         { ImageProviders: ['amazon', '111122223333'] },
-        { ImageNames: ['golden-*'], MarketplaceProductCodes: ['abcdefghijklmnopqrstuvwxy'],
-          CreationDateCondition: { MaximumDaysSinceCreated: 90 }, DeprecationTimeCondition: { MaximumDaysSinceDeprecated: 0 } },
+        {
+          ImageNames: ['golden-*'],
+          MarketplaceProductCodes: ['abcdefghijklmnopqrstuvwxy'],
+          CreationDateCondition: { MaximumDaysSinceCreated: 90 },
+          DeprecationTimeCondition: { MaximumDaysSinceDeprecated: 0 },
+        },
       ],
       RestoreOnDelete: true,
     },
@@ -31,8 +35,13 @@ test('the declared state and criteria as EC2 spells them; restores on Delete by 
   });
   template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
     Description: 'cdk-ami-sharing handler: read and change Allowed AMIs in this account and Region',
-    PolicyDocument: { Statement: [{ Resource: '*', Action: ['ec2:GetAllowedImagesSettings', 'ec2:ReplaceImageCriteriaInAllowedImagesSettings',
-      'ec2:EnableAllowedImagesSettings', 'ec2:DisableAllowedImagesSettings'] }] },
+    PolicyDocument: {
+      Statement: [{
+        Resource: '*',
+        Action: ['ec2:GetAllowedImagesSettings', 'ec2:ReplaceImageCriteriaInAllowedImagesSettings',
+          'ec2:EnableAllowedImagesSettings', 'ec2:DisableAllowedImagesSettings'],
+      }],
+    },
   });
 });
 
@@ -74,6 +83,6 @@ test('one per account and Region in an app', () => {
 });
 
 test('ImageCriterion.providers keeps its providers readable', () => {
-  expect(ImageCriterion.providers('amazon', '111122223333').providers).toEqual(['amazon', '111122223333']);
-  expect(ImageCriterion.of({ imageNames: ['golden-*'] }).providers).toEqual([]);
+  expect(ImageCriterion.providers('amazon', '111122223333').imageProviders).toEqual(['amazon', '111122223333']);
+  expect(ImageCriterion.of({ imageNames: ['golden-*'] }).imageProviders).toEqual([]);
 });

@@ -1,9 +1,9 @@
 // cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs on a stack with every construct of the library: no finding may
 // remain unsuppressed, and every suppression the library adds sits on its own resources with a reason.
+import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { App, Aspects, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AllowedImages,
   AmiDescription,

@@ -64,16 +64,22 @@ describe('waiting for EC2 to apply a change', () => {
   test('returns the reads it took once the change shows', async () => {
     const answers = ['unblocked', 'unblocked', 'block-new-sharing'];
     const reads = await waitForPropagation({ deadline: new Deadline(Date.now() + 30_000) }, {
-      call: 'EnableImageBlockPublicAccess', setting: 'block public access', then: 'try later',
-      read: async () => answers.shift()!, differences: live => live === 'block-new-sharing' ? [] : [`reads ${live}`],
+      call: 'EnableImageBlockPublicAccess',
+      setting: 'block public access',
+      then: 'try later',
+      read: async () => answers.shift()!,
+      differences: live => live === 'block-new-sharing' ? [] : [`reads ${live}`],
     });
     expect(reads).toBe(3);
   });
 
   test('out of time: says the call was accepted, what still differs, and what to do', async () => {
     await expect(waitForPropagation({ deadline: new Deadline(Date.now() + 1_200) }, {
-      call: 'DisableImageBlockPublicAccess', setting: 'block public access', then: 'It can take minutes; delete again later',
-      read: async () => 'block-new-sharing', differences: live => [`still reads '${live}'`],
+      call: 'DisableImageBlockPublicAccess',
+      setting: 'block public access',
+      then: 'It can take minutes; delete again later',
+      read: async () => 'block-new-sharing',
+      differences: live => [`still reads '${live}'`],
     })).rejects.toThrow(/^DisableImageBlockPublicAccess was accepted, but after [23] reads over 1 s block public access still reads 'block-new-sharing'\. It can take minutes; delete again later$/);
   });
 });

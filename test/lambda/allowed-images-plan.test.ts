@@ -7,8 +7,11 @@ const PRODUCERS = { ImageProviders: ['111122223333', '444455556666'], ImageNames
 
 describe('criteria as sets', () => {
   test('the order of criteria and of their values, repeated values, and numbers as strings make no difference', () => {
-    const reordered = { ImageNames: ['golden-*'], ImageProviders: ['444455556666', '111122223333', '444455556666'],
-      CreationDateCondition: { MaximumDaysSinceCreated: '90' as unknown as number } };
+    const reordered = {
+      ImageNames: ['golden-*'],
+      ImageProviders: ['444455556666', '111122223333', '444455556666'],
+      CreationDateCondition: { MaximumDaysSinceCreated: '90' as unknown as number },
+    };
     expect(sameCriteria([AMAZON, PRODUCERS], [reordered, AMAZON])).toBe(true);
     expect(criterionKey(PRODUCERS)).toBe(criterionKey(reordered));
   });

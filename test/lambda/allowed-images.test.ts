@@ -20,7 +20,10 @@ function settings(initial: { State: string; ImageCriteria: ImageCriterion[] }) {
   ec2.on(GetAllowedImagesSettingsCommand).callsFake(() => ({ ...live, ManagedBy: 'account' }));
   ec2.on(EnableAllowedImagesSettingsCommand).callsFake(input => { live.State = input.AllowedImagesSettingsState; return {}; });
   ec2.on(DisableAllowedImagesSettingsCommand).callsFake(() => { live.State = 'disabled'; return {}; });
-  ec2.on(ReplaceImageCriteriaInAllowedImagesSettingsCommand).callsFake(input => { live.ImageCriteria = input.ImageCriteria ?? []; return { ReturnValue: true }; });
+  ec2.on(ReplaceImageCriteriaInAllowedImagesSettingsCommand).callsFake(input => {
+    live.ImageCriteria = input.ImageCriteria ?? [];
+    return { ReturnValue: true };
+  });
   return live;
 }
 

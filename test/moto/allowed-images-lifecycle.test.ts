@@ -59,9 +59,12 @@ test('Create replaces the criteria, then enables; re-deploys compare as sets and
   const again = await asHandler(policies, () => cfn.deploy(customResources));
   expect(again).toEqual({ answer: undefined, calls: {} });
   const resent = await asHandler(policies, () => cfn.send({
-    RequestType: 'Update', LogicalResourceId: Object.keys(customResources)[0], ResourceType: 'Custom::AllowedImages',
+    RequestType: 'Update',
+    LogicalResourceId: Object.keys(customResources)[0],
+    ResourceType: 'Custom::AllowedImages',
     PhysicalResourceId: cfn.physicalIdOf(Object.keys(customResources)[0])!,
-    ResourceProperties: Object.values(customResources)[0].Properties, OldResourceProperties: Object.values(customResources)[0].Properties,
+    ResourceProperties: Object.values(customResources)[0].Properties,
+    OldResourceProperties: Object.values(customResources)[0].Properties,
   } as any));
   expect(resent.answer).toMatchObject({ Status: 'SUCCESS' });
   expect(resent.calls).toEqual({ GetAllowedImagesSettings: 1 });
@@ -115,7 +118,10 @@ test('EC2 shows the change after a few reads: the handler waits for it', async (
   env.peer.setAllowedImagesPropagation(2);
   const { customResources, policies } = recipientStack({ criteria });
   const created = await asHandler(policies, () => env.simulator().deploy(customResources));
-  expect(created).toEqual({ answer: undefined, calls: { GetAllowedImagesSettings: 4, ReplaceImageCriteriaInAllowedImagesSettings: 1, EnableAllowedImagesSettings: 1 } });
+  expect(created).toEqual({
+    answer: undefined,
+    calls: { GetAllowedImagesSettings: 4, ReplaceImageCriteriaInAllowedImagesSettings: 1, EnableAllowedImagesSettings: 1 },
+  });
 });
 
 test('managed by a declarative policy: FAILED saying so and what to do, before any write', async () => {

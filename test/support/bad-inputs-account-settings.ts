@@ -15,7 +15,8 @@ function criteria(name: string, build: () => ImageCriterion[], entries: unknown[
 }
 
 /** One criterion made with ImageCriterion.of, rejected by the factory itself. */
-function criterion(name: string, options: ImageCriterionOptions, entry: Record<string, unknown>, field: string, resourceField: string, problem: string): BadInput {
+function criterion(name: string, options: ImageCriterionOptions, entry: Record<string, unknown>,
+  field: string, resourceField: string, problem: string): BadInput {
   return criteria(name, () => [ImageCriterion.of(options)], [entry],
     `ImageCriterion.${field}: ${problem}`, `ImageCriteria[0].${resourceField}: ${problem}`);
 }

@@ -72,14 +72,16 @@ export class AllowedImages {
 
 /** ImageCriterion.N.ImageProvider.M, .ImageName.M, .MarketplaceProductCode.M, .CreationDateCondition.MaximumDaysSinceCreated ... */
 export function parseCriteria(params: Record<string, string>): PeerImageCriterion[] {
-  const byIndex = new Map<number, { providers: string[]; imageNames: string[]; marketplaceProductCodes: string[]; created?: number; deprecated?: number }>();
+  type Parsed = { providers: string[]; imageNames: string[]; marketplaceProductCodes: string[]; created?: number; deprecated?: number };
+  const byIndex = new Map<number, Parsed>();
   const entry = (n: number) => byIndex.get(n) ?? byIndex.set(n, { providers: [], imageNames: [], marketplaceProductCodes: [] }).get(n)!;
   for (const key of Object.keys(params)) {
     const match = /^ImageCriterion\.(\d+)\./.exec(key);
     if (match) entry(Number(match[1]));
   }
   const lists: Array<[string, 'providers' | 'imageNames' | 'marketplaceProductCodes']> = [
-    ['ImageProvider', 'providers'], ['ImageName', 'imageNames'], ['MarketplaceProductCode', 'marketplaceProductCodes']];
+    ['ImageProvider', 'providers'], ['ImageName', 'imageNames'], ['MarketplaceProductCode', 'marketplaceProductCodes'],
+  ];
   for (const [field, name] of lists) {
     for (const [key, value] of Object.entries(params)) {
       const match = new RegExp(`^ImageCriterion\\.(\\d+)\\.${field}\\.(\\d+)$`).exec(key);

@@ -1,12 +1,12 @@
 // The peer itself: the HTTP proxy in front of moto, its request pipeline (record -> pre-dispatch steps -> stale
 // reads -> emulate or forward -> record), and the settings tests use.
 import * as http from 'http';
+import { ManagedBy } from './account-settings';
+import { AllowedImages, AllowedImagesValue } from './allowed-images';
 import { Dispatcher } from './dispatch';
 import { EncryptedImages } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
 import { IamVerdict, IdentityPolicy, IdentityPolicyEnforcement } from './iam';
-import { ManagedBy } from './account-settings';
-import { AllowedImages, AllowedImagesValue } from './allowed-images';
 import { ImageAttributes } from './image-attributes';
 import { ImageBlockPublicAccess, ImageBlockPublicAccessState } from './image-block-public-access';
 import { MotoBackend } from './moto-backend';
