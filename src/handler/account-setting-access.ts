@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { accountSettingsWithoutResourceLevelPermissions } from './nag-reasons';
+import { ACCOUNT_SETTINGS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from './nag-reasons';
 import { suppressNagFindings } from '../nag-suppressions';
 
 /** What the handler may do to one account-level setting. */
@@ -40,7 +40,7 @@ export class AccountSettingPolicies {
       roles: [this.role],
     });
     suppressNagFindings(policy.node.defaultChild as CfnResource,
-      accountSettingsWithoutResourceLevelPermissions(grant.actions, grant.construct));
+      ACCOUNT_SETTINGS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS(grant.actions, grant.construct));
     this.policies.set(grant.id, policy);
     return policy;
   }

@@ -51,7 +51,7 @@ export const SNAPSHOTS_OF_THE_ACCOUNT = (arn: ArnAsNagSees): NagSuppression[] =>
     + 'with allowCopy (ec2:Add/userId) and never the all group (ec2:Add/group); granted only to stacks that use allowCopy.',
 }];
 
-export const accountSettingsWithoutResourceLevelPermissions = (actions: string[], construct: string): NagSuppression[] => [{
+export const ACCOUNT_SETTINGS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = (actions: string[], construct: string): NagSuppression[] => [{
   id: 'AwsSolutions-IAM5',
   appliesTo: ['Resource::*'],
   reason: `${actions.join(', ')} act on a setting of the whole account and Region and support no resource-level permissions `
