@@ -5,6 +5,7 @@ import { DeregisterImageCommand, ModifyImageAttributeCommand } from '@aws-sdk/cl
 import { App } from 'aws-cdk-lib';
 import { LaunchPermission, LaunchPermissionMode } from '../src';
 import { encryptedAmiDemo } from './encrypted-demo';
+import { enforcementDemo } from './enforcement-demo';
 import { accountGuardsDemo } from './guards-demo';
 import { planDemo } from './plan-demo';
 import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
@@ -93,6 +94,8 @@ async function main() {
     if (!await accountGuardsDemo(env, print)) failed = true;
 
     if (!await planDemo(env, print)) failed = true;
+
+    if (!await enforcementDemo(env, print)) failed = true;
 
     const answers = [...cfn.answers, ...hardening.answers, ...again.answers];
     print(`CloudFormation answers: ${answers.map(a => `${a.requestType}=${a.Status}`).join(' ')}`);
