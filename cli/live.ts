@@ -4,7 +4,14 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { describeFailure, throwIfFatal } from './aws';
-import { describeAttributeValue, describeLaunchPermissions } from '../lambda/ec2';
+import {
+  AccountSettingState,
+  allowedImagesSettings,
+  describeAttributeValue,
+  describeLaunchPermissions,
+  imageBlockPublicAccess,
+  LiveImageCriterion,
+} from '../lambda/ec2';
 import { grantName } from '../lambda/encryption/key-grants';
 import { isImageGone } from '../lambda/errors';
 import { keyManager, listGrantsNamed, OwnGrant } from '../lambda/kms';
@@ -63,6 +70,16 @@ export class LiveState {
   /** 'AWS' for an AWS-managed key, 'CUSTOMER' for a customer-managed one. */
   public keyManager(keyArn: string): Promise<Read<string | undefined>> {
     return this.read(`DescribeKey ${keyArn}`, 'kms:DescribeKey on the key', () => keyManager(this.kms, keyArn));
+  }
+
+  /** Block public access for AMIs in the account and Region. */
+  public imageBlockPublicAccess(): Promise<Read<AccountSettingState>> {
+    return this.read('GetImageBlockPublicAccessState', 'ec2:GetImageBlockPublicAccessState', () => imageBlockPublicAccess(this.ec2));
+  }
+
+  /** Allowed AMIs in the account and Region. */
+  public allowedImages(): Promise<Read<AccountSettingState & { criteria: LiveImageCriterion[] }>> {
+    return this.read('GetAllowedImagesSettings', 'ec2:GetAllowedImagesSettings', () => allowedImagesSettings(this.ec2));
   }
 
   private attribute<T>(imageId: string, attribute: Attribute, call: () => Promise<T>): Promise<Read<T>> {

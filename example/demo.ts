@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { LaunchPermission, LaunchPermissionMode } from '../src';
 import { encryptedAmiDemo } from './encrypted-demo';
 import { enforcementDemo } from './enforcement-demo';
+import { accountGuardsDemo } from './guards-demo';
 import { planDemo } from './plan-demo';
 import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
 import { tokenRolloverDemo } from './token-rollover-demo';
@@ -89,6 +90,8 @@ async function main() {
     await env.ec2.send(new DeregisterImageCommand({ ImageId: doomed }));
     print(`-- out of band: ${doomed} deregistered\n`);
     await step('Delete after the AMI is gone (success, no write)', [], () => again.destroy());
+
+    if (!await accountGuardsDemo(env, print)) failed = true;
 
     if (!await planDemo(env, print)) failed = true;
 

@@ -1,13 +1,20 @@
 // The thin layer between the handler's decisions and EC2: one function per call, no decisions of its own.
 import {
   DescribeImageAttributeCommand,
+  DisableAllowedImagesSettingsCommand,
+  DisableImageBlockPublicAccessCommand,
   EC2Client,
+  EnableAllowedImagesSettingsCommand,
+  EnableImageBlockPublicAccessCommand,
+  GetAllowedImagesSettingsCommand,
   GetImageBlockPublicAccessStateCommand,
+  ImageCriterion,
   LaunchPermission,
   ModifyImageAttributeCommand,
+  ReplaceImageCriteriaInAllowedImagesSettingsCommand,
 } from '@aws-sdk/client-ec2';
 import { clientRetrySettings, DeadlineRetryOptions } from './retry';
-import { LaunchPermissionEntry, launchPermissionKey } from '../src/validation';
+import { ImageCriterionEntry, LaunchPermissionEntry, launchPermissionKey } from '../src/validation';
 
 /**
  * One client per container. Region, credentials and endpoint (AWS_ENDPOINT_URL_EC2) come from the standard SDK
@@ -53,9 +60,69 @@ export async function requireImdsV2(ec2: EC2Client, imageId: string): Promise<vo
   await ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, ImdsSupport: { Value: 'v2.0' } }));
 }
 
-/** 'block-new-sharing' when block public access for AMIs is on in this account and Region, else 'unblocked'. */
-export async function imageBlockPublicAccessState(ec2: EC2Client): Promise<string | undefined> {
-  return (await ec2.send(new GetImageBlockPublicAccessStateCommand({}))).ImageBlockPublicAccessState;
+/** An account-level setting as its Get call answers: its state, and who manages it ('account' or 'declarative-policy'). */
+export interface AccountSettingState {
+  readonly state?: string;
+  readonly managedBy?: string;
+}
+
+/** Block public access for AMIs in this account and Region: 'block-new-sharing' when on, else 'unblocked'. */
+export async function imageBlockPublicAccess(ec2: EC2Client): Promise<AccountSettingState> {
+  const answer = await ec2.send(new GetImageBlockPublicAccessStateCommand({}));
+  return { state: answer.ImageBlockPublicAccessState, managedBy: answer.ManagedBy };
+}
+
+/** EnableImageBlockPublicAccess (block-new-sharing) or DisableImageBlockPublicAccess. */
+export async function setImageBlockPublicAccess(ec2: EC2Client, on: boolean): Promise<void> {
+  if (on) {
+    await ec2.send(new EnableImageBlockPublicAccessCommand({ ImageBlockPublicAccessState: 'block-new-sharing' }));
+  } else {
+    await ec2.send(new DisableImageBlockPublicAccessCommand({}));
+  }
+}
+
+/** A live criterion; `unsupported` names the fields it uses that this library cannot declare or write back. */
+export interface LiveImageCriterion extends ImageCriterionEntry {
+  readonly unsupported?: string[];
+}
+
+/** Allowed AMIs in this account and Region: 'enabled', 'audit-mode' or 'disabled', and the criteria. */
+export async function allowedImagesSettings(ec2: EC2Client): Promise<AccountSettingState & { criteria: LiveImageCriterion[] }> {
+  const answer = await ec2.send(new GetAllowedImagesSettingsCommand({}));
+  return { state: answer.State, managedBy: answer.ManagedBy, criteria: (answer.ImageCriteria ?? []).map(toCriterionEntry) };
+}
+
+/** ReplaceImageCriteriaInAllowedImagesSettings: the criteria become exactly these (none: only the account's own AMIs). */
+export async function replaceImageCriteria(ec2: EC2Client, criteria: ImageCriterionEntry[]): Promise<void> {
+  await ec2.send(new ReplaceImageCriteriaInAllowedImagesSettingsCommand({ ImageCriteria: criteria.map(c => ({ ...c })) }));
+}
+
+/** EnableAllowedImagesSettings ('enabled' or 'audit-mode') or DisableAllowedImagesSettings. */
+export async function setAllowedImagesState(ec2: EC2Client, state: string): Promise<void> {
+  if (state === 'disabled') {
+    await ec2.send(new DisableAllowedImagesSettingsCommand({}));
+  } else {
+    await ec2.send(new EnableAllowedImagesSettingsCommand({ AllowedImagesSettingsState: state as 'enabled' | 'audit-mode' }));
+  }
+}
+
+function toCriterionEntry(c: ImageCriterion): LiveImageCriterion {
+  const nonEmpty = (values?: string[]) => (values?.length ? [...values] : undefined);
+  const created = c.CreationDateCondition?.MaximumDaysSinceCreated;
+  const deprecated = c.DeprecationTimeCondition?.MaximumDaysSinceDeprecated;
+  // Newer criteria (watermarks, scan results) this library does not declare: kept by name so that a comparison sees them.
+  const unsupported = Object.entries(c)
+    .filter(([key, value]) => !['ImageProviders', 'MarketplaceProductCodes', 'ImageNames', 'CreationDateCondition', 'DeprecationTimeCondition'].includes(key)
+      && value !== undefined && !(Array.isArray(value) && value.length === 0))
+    .map(([key]) => key);
+  return {
+    ...(nonEmpty(c.ImageProviders) ? { ImageProviders: nonEmpty(c.ImageProviders) } : {}),
+    ...(nonEmpty(c.ImageNames) ? { ImageNames: nonEmpty(c.ImageNames) } : {}),
+    ...(nonEmpty(c.MarketplaceProductCodes) ? { MarketplaceProductCodes: nonEmpty(c.MarketplaceProductCodes) } : {}),
+    ...(created !== undefined ? { CreationDateCondition: { MaximumDaysSinceCreated: created } } : {}),
+    ...(deprecated !== undefined ? { DeprecationTimeCondition: { MaximumDaysSinceDeprecated: deprecated } } : {}),
+    ...(unsupported.length > 0 ? { unsupported } : {}),
+  };
 }
 
 function toEntry(p: LaunchPermission): LaunchPermissionEntry {

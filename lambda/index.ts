@@ -3,6 +3,7 @@
 // shortly before the invocation would time out. The stack's enforcement schedule, when configured, invokes it too
 // (enforcement/run.ts).
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { handleAllowedImages } from './allowed-images/resource';
 import { CfnResponse, sendResponse } from './cfn-response';
 import { createCloudFormationClient } from './cloudformation';
 import { Deadline, withDeadline } from './deadline';
@@ -11,6 +12,7 @@ import { createEc2Client } from './ec2';
 import { emitEnforcementMetrics } from './enforcement/metric';
 import { enforceStack } from './enforcement/run';
 import { DeclarationError, messageOf } from './errors';
+import { handleImageBlockPublicAccess } from './image-block-public-access/resource';
 import { handleImdsPolicy } from './imds-policy/resource';
 import { createKmsClient } from './kms';
 import { handleLaunchPermissions } from './launch-permissions/resource';
@@ -26,6 +28,8 @@ const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiLaunchPermissions': handleLaunchPermissions,
   'Custom::AmiImdsPolicy': handleImdsPolicy,
   'Custom::AmiDescription': handleDescription,
+  'Custom::ImageBlockPublicAccess': handleImageBlockPublicAccess,
+  'Custom::AllowedImages': handleAllowedImages,
 };
 
 /** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AmiSharingHandler } from './ami-sharing-handler';
 import { shareEncryptionKeys } from './encryption-keys';
 import { LaunchPermission, LaunchPermissionMode } from './launch-permission';
+import { checkShareAdmission } from './share-admission';
 import { rejectAtSynth } from './synth-check';
 import { encryptionErrors, imageIdError, launchPermissionKey, launchPermissionListErrors } from './validation';
 
@@ -77,6 +78,12 @@ export class AmiLaunchPermissions extends Construct {
   /** The AMI whose launch permissions this construct manages. */
   public readonly imageId: string;
 
+  /** @internal declares LaunchPermission.publicAccess() (ImageBlockPublicAccess refuses to share an environment with it) */
+  public readonly _makesPublic: boolean;
+
+  /** @internal the accounts it shares with, tokens left out (checked against their Allowed AMIs, share-admission.ts) */
+  public readonly _recipientAccounts: string[];
+
   private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: AmiLaunchPermissionsProps) {
@@ -125,7 +132,10 @@ export class AmiLaunchPermissions extends Construct {
     if (allowCopy) {
       this.resource.node.addDependency(handler._allowSnapshotSharing(entries.filter(e => e.UserId !== undefined).map(e => e.UserId!)));
     }
-    if (entries.some(e => e.Group !== undefined)) {
+    this._makesPublic = entries.some(e => e.Group !== undefined);
+    this._recipientAccounts = entries.map(e => e.UserId).filter((a): a is string => a !== undefined && !Token.isUnresolved(a));
+    checkShareAdmission(this);
+    if (this._makesPublic) {
       this.resource.node.addDependency(handler._allowPublicSharingChecks());
     }
   }

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AccountSettingGrant, AccountSettingPolicies } from './handler/account-setting-access';
 import { ImageClaim, ImageClaims } from './handler/claims';
 import { EncryptionAccess } from './handler/encryption-access';
 import { Enforcement } from './handler/enforcement';
@@ -126,6 +127,7 @@ export class AmiSharingHandler extends Construct {
   private readonly claims = new ImageClaims();
   private publicSharingChecks?: iam.ManagedPolicy;
   private readonly policyQuota = new PolicyQuotaWarning(this);
+  private readonly accountSettings: AccountSettingPolicies;
 
   private constructor(scope: Construct, id: string, props: AmiSharingHandlerProps) {
     super(scope, id);
@@ -158,6 +160,7 @@ export class AmiSharingHandler extends Construct {
     this.logsPolicy = logsPolicy;
     this.imageAccess = new ImageAccessPolicies(this, this.role);
     this.encryptionAccess = new EncryptionAccess(this, this.role);
+    this.accountSettings = new AccountSettingPolicies(this, this.role);
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'cdk-ami-sharing: converges AMI launch permissions and attributes for CloudFormation',
@@ -232,6 +235,26 @@ export class AmiSharingHandler extends Construct {
   }
 
   /**
+   * Adds the custom resource of a construct that manages an account-level setting (as its `Resource` child), depending
+   * on the policy that lets the handler read and change that setting (see src/handler/account-setting-access.ts).
+   *
+   * @internal
+   */
+  public _addAccountSettingResource(construct: Construct,
+    setting: { resourceType: string; properties: Record<string, unknown>; grant: AccountSettingGrant }): CustomResource {
+    const policy = this.accountSettings.allow(setting.grant);
+    const resource = new CustomResource(construct, 'Resource', {
+      resourceType: setting.resourceType,
+      serviceToken: this.function.functionArn,
+      serviceTimeout: SERVICE_TIMEOUT,
+      properties: setting.properties,
+    });
+    resource.node.addDependency(policy);
+    this.checkPolicyQuota();
+    return resource;
+  }
+
+  /**
    * Lets the handler make the checks EC2 requires before an AMI is made public. These read actions have no
    * resource-level permissions, so they are only granted when some construct of the stack declares public access.
    *
@@ -290,7 +313,7 @@ export class AmiSharingHandler extends Construct {
     const encryption = this.encryptionAccess.policies;
     this.policyQuota.check({
       // The log policy (which also holds the encryption checks), then the optional ones.
-      updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0),
+      updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0) + this.accountSettings.count,
       replacedOnChange: this.imageAccess.policyCount + (encryption.keyGrants ? 1 : 0),
     });
   }

@@ -3,3 +3,6 @@ export * from './ami-launch-permissions';
 export * from './ami-imds-policy';
 export * from './ami-description';
 export * from './ami-sharing-handler';
+export * from './image-block-public-access';
+export * from './image-criterion';
+export * from './allowed-images';

@@ -11,7 +11,9 @@ export type ImageSource =
   /** A token CloudFormation resolved at the last deployment (the custom resource's physical id, a parameter, an output). */
   | 'deployed'
   /** A token CloudFormation only resolves during the deploy: the plan cannot read that AMI. */
-  | 'unresolved';
+  | 'unresolved'
+  /** No AMI: the construct manages a setting of the account and Region (ImageBlockPublicAccess, AllowedImages). */
+  | 'account';
 
 export interface ImageRef {
   /** The AMI id, or undefined when it is only resolved at deploy. */
@@ -38,7 +40,12 @@ export type Change =
    * the AMI is only resolved at deploy.
    */
   | { readonly kind: 'grant-snapshot'; readonly imageId?: string; readonly snapshotId?: string; readonly account: string }
-  | { readonly kind: 'revoke-snapshot'; readonly imageId: string; readonly snapshotId: string; readonly account: string; readonly reason: RevokeReason };
+  | { readonly kind: 'revoke-snapshot'; readonly imageId: string; readonly snapshotId: string; readonly account: string; readonly reason: RevokeReason }
+  /**
+   * An account-level setting (block public access for AMIs, Allowed AMIs) set to what the construct declares, or, when
+   * `restore`, back to what its first deployment found. `from` and `to` summarise it.
+   */
+  | { readonly kind: 'account-setting'; readonly setting: string; readonly from: string; readonly to: string; readonly restore: boolean };
 
 /** Whether a change gives someone access (a launch permission, a key grant, a snapshot permission). */
 export function isGrant(change: Change): boolean {
@@ -80,6 +87,8 @@ export type Drift =
     readonly account: string;
     readonly revokedByThisDeploy: boolean;
   }
+  /** An account-level setting differs from what the construct deployed (changed by hand, or by an organization). */
+  | { readonly kind: 'account-setting'; readonly setting: string; readonly live: string; readonly declared: string }
   /** With allowCopy: a declared account's createVolumePermission on the AMI's snapshot that is no longer live. */
   | {
     readonly kind: 'snapshot-permission-removed';

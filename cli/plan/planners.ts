@@ -6,6 +6,7 @@
 // handler's pure plan module, and report grants/revocations and drift. The model (model.ts) takes new Change and Drift
 // kinds; the renderers show unknown kinds generically until they learn them. (Key grants and snapshot permissions are
 // AmiLaunchPermissions' own: launch-permissions.ts plans them with encryption.ts.)
+import { allowedImagesPlanner, blockPublicAccessPlanner } from './account-settings';
 import { descriptionPlanner } from './description';
 import { imdsPolicyPlanner } from './imds-policy';
 import { launchPermissionsPlanner } from './launch-permissions';
@@ -16,7 +17,12 @@ export const PLANNERS: Readonly<Record<string, ResourcePlanner>> = {
   'Custom::AmiLaunchPermissions': launchPermissionsPlanner,
   'Custom::AmiDescription': descriptionPlanner,
   'Custom::AmiImdsPolicy': imdsPolicyPlanner,
+  'Custom::ImageBlockPublicAccess': blockPublicAccessPlanner,
+  'Custom::AllowedImages': allowedImagesPlanner,
 };
+
+/** The resource types of account-level settings: no ImageId, one value per account and Region. */
+export const ACCOUNT_SETTING_TYPES: readonly string[] = ['Custom::ImageBlockPublicAccess', 'Custom::AllowedImages'];
 
 /** Whether a template resource is a construct of this library (for this command or a newer one). */
 export function isLibraryResource(resource: any, handlerLogicalIds: ReadonlySet<string>): boolean {

@@ -3,7 +3,7 @@
 // the AMI each side is on.
 import { ConstructAction, ImageRef } from './model';
 import type { DeployedSide, Side } from './planner';
-import { isLibraryResource } from './planners';
+import { ACCOUNT_SETTING_TYPES, isLibraryResource } from './planners';
 import { constructPath, handlerFunctionIds } from '../../lambda/deployed-stack/library-resources';
 import { imageIdOfPhysicalId } from '../../lambda/deployed-stack/physical-ids';
 import type { DeployedStack } from '../../lambda/deployed-stack/read';
@@ -63,6 +63,8 @@ function actionOf(desired: Side | undefined, deployed: DeployedSide | undefined,
   if (typeChanged) return 'replace';
   // CloudFormation sends an Update only when the resolved properties differ; otherwise the handler is not invoked.
   if (JSON.stringify(desired.properties) === JSON.stringify(deployed.properties)) return 'none';
+  // An account setting has no AMI to move: its handler keeps the physical id on every Update.
+  if (desired.image.source === 'account') return 'update';
   // An AMI only known at deploy may be a new one: planned as a replacement (the old AMI's cleanup shown).
   return desired.image.id !== undefined && desired.image.id === deployed.image.id ? 'update' : 'replace';
 }
@@ -71,7 +73,9 @@ function desiredSideOf(resource: any, previous: any, deployed: DeployedSide | un
   const properties = resolver.resolve(resource.Properties ?? {}) as Record<string, unknown>;
   const raw = resource.Properties?.ImageId;
   let image: ImageRef;
-  if (typeof raw === 'string') {
+  if (isAccountSetting(resource)) {
+    image = { source: 'account' };
+  } else if (typeof raw === 'string') {
     image = { id: raw, source: 'literal' };
   } else if (moving) {
     image = { source: 'unresolved', expression: raw };
@@ -90,6 +94,9 @@ function desiredSideOf(resource: any, previous: any, deployed: DeployedSide | un
 function deployedSideOf(resource: any, physicalId: string | undefined, resolver: Resolver): DeployedSide {
   const properties = resolver.resolve(resource.Properties ?? {}) as Record<string, unknown>;
   const raw = resource.Properties?.ImageId;
+  if (isAccountSetting(resource)) {
+    return { properties, image: { source: 'account' }, physicalId, deletionPolicy: resource.DeletionPolicy, updateReplacePolicy: resource.UpdateReplacePolicy };
+  }
   // The physical id names the AMI the resource was last applied to, whatever expression produced it.
   const id = imageIdOfPhysicalId(String(resource.Type), physicalId) ?? (typeof properties.ImageId === 'string' ? properties.ImageId : undefined);
   if (id !== undefined) properties.ImageId = id;
@@ -100,6 +107,11 @@ function deployedSideOf(resource: any, physicalId: string | undefined, resolver:
     deletionPolicy: resource.DeletionPolicy,
     updateReplacePolicy: resource.UpdateReplacePolicy,
   };
+}
+
+/** A construct of an account-level setting: it has no ImageId. */
+function isAccountSetting(resource: any): boolean {
+  return ACCOUNT_SETTING_TYPES.includes(String(resource?.Type));
 }
 
 /** Library resources of a template, by logical id. */

@@ -9,6 +9,8 @@ const TYPE_NAME: Record<string, string> = {
   'Custom::AmiLaunchPermissions': 'AmiLaunchPermissions',
   'Custom::AmiDescription': 'AmiDescription',
   'Custom::AmiImdsPolicy': 'AmiImdsPolicy',
+  'Custom::ImageBlockPublicAccess': 'ImageBlockPublicAccess',
+  'Custom::AllowedImages': 'AllowedImages',
 };
 
 export function renderHuman(report: PlanReport): string {
@@ -49,6 +51,7 @@ function renderStack(stack: StackPlan): string[] {
 
 function imageHeading(image: ImageRef): string {
   const expression = image.expression === undefined ? '' : JSON.stringify(image.expression);
+  if (image.source === 'account') return 'Account and Region settings';
   if (image.source === 'literal') return `AMI ${image.id}`;
   if (image.source === 'deployed') return `AMI ${image.id} (token ${expression}, as last deployed; CloudFormation resolves it again at deploy)`;
   return `AMI resolved at deploy (token ${expression})`;
@@ -101,6 +104,7 @@ function changeText(change: Change, c: ConstructPlan): string {
       + (change.snapshotId ? `${change.snapshotId}${on(change.imageId, c)}` : 'the snapshots of the AMI resolved at deploy');
     case 'revoke-snapshot':
       return `revoke  account ${change.account} createVolumePermission on ${change.snapshotId}${on(change.imageId, c)} (${why(change.reason, c)})`;
+    case 'account-setting': return `${change.setting} ${change.from} -> ${change.to}${change.restore ? ' (what the first deployment found, restored)' : ''}`;
     default: return JSON.stringify(change);
   }
 }
@@ -121,6 +125,7 @@ function driftText(d: Drift, c: ConstructPlan): string {
       + (d.restoredByThisDeploy ? 'this deploy grants it again' : unchanged);
     case 'description': return `drift   description${on(d.imageId, c)} is ${quote(d.live)}, deployed as ${quote(d.declared)}; ${unchanged}`;
     case 'imds-support': return `drift   imdsSupport${on(d.imageId, c)} is ${d.live ?? '(not set)'}, deployed as v2.0`;
+    case 'account-setting': return `drift   ${d.setting} is ${d.live}, deployed as ${d.declared}; ${c.action === 'none' ? unchanged : 'this deploy sets it again'}`;
     case 'image-gone': return `drift   AMI ${d.imageId} no longer exists (deregistered)`;
     case 'key-grant-added': return `drift   account ${d.account} has a grant on KMS key ${d.keyArn}${on(d.imageId, c)} but is not in the deployed declaration; `
       + (d.revokedByThisDeploy ? 'this deploy revokes it' : c.mode === 'ADDITIVE' ? 'ADDITIVE never revokes it' : unchanged);

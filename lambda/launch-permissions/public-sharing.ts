@@ -2,7 +2,7 @@
 // leaves a half-applied change (the removals of a plan are written before its additions).
 import { PUBLIC_ACCESS_KEY } from '../../src/validation';
 import { readPatiently } from '../converge';
-import { imageBlockPublicAccessState } from '../ec2';
+import { imageBlockPublicAccess } from '../ec2';
 import { awsErrorCode, messageOf } from '../errors';
 import { RequestContext } from '../resource';
 import { describeImageStorage, ImageStorage } from '../snapshots';
@@ -17,7 +17,7 @@ export async function checkPublicSharingAllowed(
 
   // Block public access for AMIs ("Understand block public access for AMIs", EC2 user guide): on by default for new
   // accounts, and EC2 then refuses Group=all with OperationNotPermitted.
-  const state = await check(context, 'GetImageBlockPublicAccessState', () => imageBlockPublicAccessState(context.ec2));
+  const { state } = await check(context, 'GetImageBlockPublicAccessState', () => imageBlockPublicAccess(context.ec2));
   if (state === 'block-new-sharing') {
     throw new Error(`Permissions: LaunchPermission.publicAccess() cannot make ${imageId} public: block public access for AMIs is on `
       + `in this account and Region (state '${state}'). Turn it off (aws ec2 disable-image-block-public-access; an AWS Organizations `

@@ -50,3 +50,10 @@ export const SNAPSHOTS_OF_THE_ACCOUNT = (arn: ArnAsNagSees): NagSuppression[] =>
   reason: 'The ids of an AMI\'s snapshots are only known at deploy time. ec2:ModifySnapshotAttribute may only add the accounts declared '
     + 'with allowCopy (ec2:Add/userId) and never the all group (ec2:Add/group); granted only to stacks that use allowCopy.',
 }];
+
+export const ACCOUNT_SETTINGS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = (actions: string[], construct: string): NagSuppression[] => [{
+  id: 'AwsSolutions-IAM5',
+  appliesTo: ['Resource::*'],
+  reason: `${actions.join(', ')} act on a setting of the whole account and Region and support no resource-level permissions `
+    + `(Service Authorization Reference, Amazon EC2); granted only to stacks that declare ${construct}, in a policy of their own.`,
+}];

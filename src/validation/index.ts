@@ -6,3 +6,5 @@ export * from './show';
 export * from './principals';
 export * from './image';
 export * from './encryption';
+export * from './account-settings';
+export * from './allowed-images';

@@ -1,10 +1,20 @@
 // cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs on a stack with every construct of the library: no finding may
 // remain unsuppressed, and every suppression the library adds sits on its own resources with a reason.
-import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission, LaunchPermissionMode } from '../../src';
+import {
+  AllowedImages,
+  AmiDescription,
+  AmiImdsPolicy,
+  AmiLaunchPermissions,
+  AmiSharingHandler,
+  ImageBlockPublicAccess,
+  ImageCriterion,
+  LaunchPermission,
+  LaunchPermissionMode,
+} from '../../src';
 
 function everyConstruct(): Stack {
   const app = new App();
@@ -31,11 +41,21 @@ function everyConstruct(): Stack {
   return stack;
 }
 
+/** The account-level guards, which cannot share a stack with a public share (ImageBlockPublicAccess refuses it). */
+function accountGuards(): Stack {
+  const stack = new Stack(new App(), 'Guards', { env: { account: '123456789012', region: 'us-east-1' } });
+  new ImageBlockPublicAccess(stack, 'BlockPublicAccess', { removalPolicy: RemovalPolicy.DESTROY });
+  new AllowedImages(stack, 'AllowedImages', { criteria: [ImageCriterion.providers('amazon', '111122223333')] });
+  return stack;
+}
+
 test.each([
-  ['AwsSolutions', () => new AwsSolutionsChecks({ verbose: true })],
-  ['NIST.800.53.R5', () => new NIST80053R5Checks({ verbose: true })],
-])('%s: zero unsuppressed findings', (_pack, checks) => {
-  const stack = everyConstruct();
+  ['AwsSolutions', 'every per-AMI construct', everyConstruct, () => new AwsSolutionsChecks({ verbose: true })],
+  ['NIST.800.53.R5', 'every per-AMI construct', everyConstruct, () => new NIST80053R5Checks({ verbose: true })],
+  ['AwsSolutions', 'the account guards', accountGuards, () => new AwsSolutionsChecks({ verbose: true })],
+  ['NIST.800.53.R5', 'the account guards', accountGuards, () => new NIST80053R5Checks({ verbose: true })],
+])('%s on %s: zero unsuppressed findings', (_pack, _stack, build, checks) => {
+  const stack = build();
   Aspects.of(stack).add(checks());
   const annotations = Annotations.fromStack(stack);
   const findings = [

@@ -3,7 +3,7 @@
 // its own resources, by the id cdk-nag 3 reports it under. The real cdk-nag 3 on the latest aws-cdk-lib is .ci/compat.
 import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
-import { AmiLaunchPermissions, LaunchPermission } from '../../src';
+import { AllowedImages, AmiLaunchPermissions, ImageBlockPublicAccess, ImageCriterion, LaunchPermission } from '../../src';
 
 type Acknowledged = { path: string; id: string; reason: string };
 
@@ -41,6 +41,20 @@ test('every suppression is acknowledged for cdk-nag 3 on the handler\'s own reso
     'Nag/CdkAmiSharingHandler/PublicSharingChecks/Resource AwsSolutions-IAM5[Resource::*]',
   ]);
   for (const a of acknowledged) expect(a.reason.length).toBeGreaterThan(40);
+});
+
+test('the account guards\' policies on * are acknowledged with their reason', () => {
+  const acknowledged = acknowledgementsOf(stack => {
+    new ImageBlockPublicAccess(stack, 'BlockPublicAccess');
+    new AllowedImages(stack, 'AllowedImages', { criteria: [ImageCriterion.providers('amazon')] });
+  });
+  expect(acknowledged.filter(a => a.path.includes('Settings')).map(a => `${a.path} ${a.id}`)).toEqual([
+    'Nag/CdkAmiSharingHandler/ImageBlockPublicAccessSettings/Resource AwsSolutions-IAM5[Resource::*]',
+    'Nag/CdkAmiSharingHandler/AllowedImagesSettings/Resource AwsSolutions-IAM5[Resource::*]',
+  ]);
+  expect(acknowledged.find(a => a.path.includes('Settings'))!.reason).toBe('ec2:GetImageBlockPublicAccessState, ec2:EnableImageBlockPublicAccess act on '
+    + 'a setting of the whole account and Region and support no resource-level permissions (Service Authorization Reference, Amazon EC2); '
+    + 'granted only to stacks that declare ImageBlockPublicAccess, in a policy of their own.');
 });
 
 test('without Validations (aws-cdk-lib before 2.257) only the cdk-nag 2 metadata is written', () => {

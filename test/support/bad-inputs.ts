@@ -6,6 +6,7 @@
 // The entries live in one file per concept (bad-inputs-*.ts); their order here is the order of the tests and the doc.
 //
 // Messages are written out there, not taken from src/validation/, so a change of wording shows up as a test failure.
+import { ACCOUNT_SETTINGS } from './bad-inputs-account-settings';
 import type { BadInput } from './bad-inputs-builders';
 import { DESCRIPTIONS } from './bad-inputs-descriptions';
 import { ENCRYPTION } from './bad-inputs-encryption';
@@ -17,4 +18,6 @@ import { REQUESTS } from './bad-inputs-requests';
 export { EXAMPLE_IMAGE_ID, RESOURCE_TYPES } from './bad-inputs-builders';
 export type { BadInput, BadInputEvent } from './bad-inputs-builders';
 
-export const BAD_INPUTS: readonly BadInput[] = [...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...REQUESTS, ...ENCRYPTION];
+export const BAD_INPUTS: readonly BadInput[] = [
+  ...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...REQUESTS, ...ENCRYPTION, ...ACCOUNT_SETTINGS,
+];

@@ -1,5 +1,7 @@
 // Routes each EC2 action to the emulation that answers it, or forwards it to moto where moto behaves like EC2.
+import { AllowedImages } from './allowed-images';
 import { ImageAttributes } from './image-attributes';
+import { ImageBlockPublicAccess } from './image-block-public-access';
 import { MotoBackend } from './moto-backend';
 import { Answer, Call, IMAGE_ID, malformedImageId, writtenAttribute } from './protocol';
 import { addsPublicLaunchPermission, PublicSharing } from './public-sharing';
@@ -10,6 +12,8 @@ export class Dispatcher {
     private readonly moto: MotoBackend,
     private readonly attributes: ImageAttributes,
     private readonly sharing: PublicSharing,
+    private readonly blockPublicAccess: ImageBlockPublicAccess,
+    private readonly allowedImages: AllowedImages,
     /** Told when an image is deregistered, so state kept elsewhere about it goes too. */
     private readonly onDeregistered: (imageId: string) => void,
   ) {}
@@ -27,7 +31,12 @@ export class Dispatcher {
       case 'GetImageBlockPublicAccessState':
       case 'EnableImageBlockPublicAccess':
       case 'DisableImageBlockPublicAccess':
-        return Promise.resolve(this.sharing.blockPublicAccessCall(call));
+        return Promise.resolve(this.blockPublicAccess.call(call));
+      case 'GetAllowedImagesSettings':
+      case 'EnableAllowedImagesSettings':
+      case 'DisableAllowedImagesSettings':
+      case 'ReplaceImageCriteriaInAllowedImagesSettings':
+        return Promise.resolve(this.allowedImages.call(call));
       default:
         return this.moto.forward(call);
     }

@@ -13,12 +13,15 @@
  *
  * One concern per file: server.ts (the proxy and its request pipeline), protocol.ts and xml.ts (EC2's wire format),
  * moto-process.ts and moto-backend.ts (moto), request-log.ts, pipeline.ts (the steps before dispatch), rate-limits.ts
- * (EC2's per-API token buckets, ../token-buckets.ts), faults.ts and stale-reads.ts, iam.ts and iam-requests.ts (identity policies, evaluated by @cloud-copilot/iam-simulate), dispatch.ts (which action goes where), image-attributes.ts and public-sharing.ts (emulations).
+ * (EC2's per-API token buckets, ../token-buckets.ts), faults.ts and stale-reads.ts, iam.ts and iam-requests.ts (identity policies, evaluated by @cloud-copilot/iam-simulate), dispatch.ts (which action goes where), image-attributes.ts, public-sharing.ts, account-settings.ts,
+ * image-block-public-access.ts and allowed-images.ts (emulations).
  */
 export { Ec2Peer } from './server';
 export type { Ec2PeerStartOptions } from './server';
 export type { FaultPlan } from './faults';
 export { HANDLER_PRINCIPAL, PEER_ACCOUNT } from './iam';
 export type { IamResult, IamVerdict, IdentityPolicy } from './iam';
-export type { ImageBlockPublicAccessState } from './public-sharing';
+export type { ManagedBy } from './account-settings';
+export type { AllowedImagesState, AllowedImagesValue, PeerImageCriterion } from './allowed-images';
+export type { ImageBlockPublicAccessState } from './image-block-public-access';
 export type { RecordedRequest } from './request-log';

@@ -1,10 +1,9 @@
-// What EC2 checks before an AMI is made public, none of which moto has: block public access for AMIs, Marketplace
-// product codes, and the public-AMI quota.
+// What EC2 checks before an AMI is made public, none of which moto has: block public access for AMIs (its state is
+// image-block-public-access.ts's), Marketplace product codes, and the public-AMI quota.
+import { ImageBlockPublicAccess } from './image-block-public-access';
 import { MotoBackend } from './moto-backend';
 import { Answer, Call, ec2Error, xmlResponse } from './protocol';
 import { escapeXml, replaceOrAppend } from './xml';
-
-export type ImageBlockPublicAccessState = 'block-new-sharing' | 'unblocked';
 
 const DEFAULT_PUBLIC_IMAGE_QUOTA = 5;
 
@@ -15,18 +14,16 @@ export function addsPublicLaunchPermission(p: Record<string, string>): boolean {
 }
 
 export class PublicSharing {
-  public blockPublicAccess: ImageBlockPublicAccessState = 'unblocked';
   /** Public AMIs allowed per Region (EC2 default 5). */
   public publicImageQuota = DEFAULT_PUBLIC_IMAGE_QUOTA;
   private readonly productCodes = new Map<string, string[]>();
   /** Serialises "make public" pre-flight + write, so two concurrent calls cannot both pass the quota check. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly moto: MotoBackend) {}
+  constructor(private readonly moto: MotoBackend, private readonly blockPublicAccess: ImageBlockPublicAccess) {}
 
   public clear(): void {
     this.productCodes.clear();
-    this.blockPublicAccess = 'unblocked';
     this.publicImageQuota = DEFAULT_PUBLIC_IMAGE_QUOTA;
   }
 
@@ -71,7 +68,7 @@ export class PublicSharing {
     if (missing !== undefined) {
       return missing;
     }
-    if (this.blockPublicAccess === 'block-new-sharing') {
+    if (this.blockPublicAccess.blocking) {
       return ec2Error(400, 'OperationNotPermitted',
         'You can\'t publicly share this image because block public access for AMIs is enabled for this account. '
         + 'To publicly share the image, you must call the DisableImageBlockPublicAccess API.');
@@ -88,33 +85,6 @@ export class PublicSharing {
         + 'Make one or more public images private, or request a quota increase.');
     }
     return undefined;
-  }
-
-  /**
-   * EMULATES: Get/Enable/DisableImageBlockPublicAccess (API Reference; moto answers 500). EC2 can take
-   * up to 10 minutes to apply Enable/Disable; the peer applies them at once (tests that need the
-   * transition can call setBlockPublicAccess themselves).
-   */
-  public blockPublicAccessCall(call: Call): Answer {
-    if (call.params.DryRun === 'true') {
-      return ec2Error(412, 'DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
-    }
-    if (call.action === 'EnableImageBlockPublicAccess') {
-      const requested = call.params.ImageBlockPublicAccessState;
-      if (requested !== 'block-new-sharing') {
-        return ec2Error(400, 'InvalidParameterValue',
-          `Value (${requested ?? ''}) for parameter ImageBlockPublicAccessState is invalid. Valid value: block-new-sharing.`);
-      }
-      this.blockPublicAccess = 'block-new-sharing';
-    } else if (call.action === 'DisableImageBlockPublicAccess') {
-      this.blockPublicAccess = 'unblocked';
-    }
-    const managedBy = call.action === 'GetImageBlockPublicAccessState' ? '<managedBy>account</managedBy>' : '';
-    return {
-      status: 200,
-      body: xmlResponse(`${call.action}Response`,
-        `<imageBlockPublicAccessState>${this.blockPublicAccess}</imageBlockPublicAccessState>${managedBy}`),
-    };
   }
 
   /** EMULATES: a Marketplace AMI's product codes (setProductCodes), as DescribeImages shows them. */

@@ -30,7 +30,7 @@ export interface LogEntry {
 }
 
 /** Actions that change state, for `writes()`: EC2's, and KMS's grant writes (the handler reaches KMS through the peer). */
-const WRITE_ACTION = /^(Modify|Reset|Enable|Disable|Cancel|CreateGrant$|RevokeGrant$|RetireGrant$)/;
+const WRITE_ACTION = /^(Modify|Reset|Enable|Disable|Cancel|Replace|CreateGrant$|RevokeGrant$|RetireGrant$)/;
 
 export class RequestLog {
   /** Every request, in order of arrival; entries are filled in while they are handled. */

@@ -1,16 +1,19 @@
 // The peer itself: the HTTP proxy in front of moto, its request pipeline (record -> pre-dispatch steps -> stale
 // reads -> emulate or forward -> record), and the settings tests use.
 import * as http from 'http';
+import { ManagedBy } from './account-settings';
+import { AllowedImages, AllowedImagesValue } from './allowed-images';
 import { Dispatcher } from './dispatch';
 import { EncryptedImages } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
 import { IamVerdict, IdentityPolicy, IdentityPolicyEnforcement } from './iam';
 import { ImageAttributes } from './image-attributes';
+import { ImageBlockPublicAccess, ImageBlockPublicAccessState } from './image-block-public-access';
 import { MotoBackend } from './moto-backend';
 import { MotoProcess } from './moto-process';
 import { RequestStage, runStages } from './pipeline';
 import { Answer, Call, DEFAULT_AUTHORIZATION, firstHeader, kmsOperation, kmsParams, parseParams, readBody, withoutAuth, XML_CONTENT_TYPE } from './protocol';
-import { ImageBlockPublicAccessState, PublicSharing } from './public-sharing';
+import { PublicSharing } from './public-sharing';
 import { RateLimits } from './rate-limits';
 import { RecordedRequest, RequestLog } from './request-log';
 import { StaleReads } from './stale-reads';
@@ -69,6 +72,8 @@ export class Ec2Peer {
   private readonly server: http.Server;
   private readonly attributes: ImageAttributes;
   private readonly sharing: PublicSharing;
+  private readonly blockPublicAccess = new ImageBlockPublicAccess();
+  private readonly allowedImages = new AllowedImages();
   private readonly iam: IdentityPolicyEnforcement;
   private readonly faults = new FaultInjector();
   private readonly rateLimits = new RateLimits();
@@ -85,8 +90,9 @@ export class Ec2Peer {
     const backend = new MotoBackend(moto);
     this.iam = new IdentityPolicyEnforcement(backend);
     this.attributes = new ImageAttributes(backend);
-    this.sharing = new PublicSharing(backend);
-    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, (imageId) => this.staleReads.forgetImage(imageId));
+    this.sharing = new PublicSharing(backend, this.blockPublicAccess);
+    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, this.blockPublicAccess, this.allowedImages,
+      (imageId) => this.staleReads.forgetImage(imageId));
     this.encryption = new EncryptedImages(moto);
     this.staleReads = new StaleReads(this.faults, (call) => this.encryption.handle(call, (c) => dispatcher.dispatch(c)),
       (imageId, attribute, authorization) => dispatcher.describeImageAttribute(imageId, attribute, authorization, undefined));
@@ -117,7 +123,7 @@ export class Ec2Peer {
     this.log.clear();
   }
 
-  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Create/Revoke/RetireGrant). */
+  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Replace*, Create/Revoke/RetireGrant). */
   public writes(): RecordedRequest[] {
     return this.log.writes();
   }
@@ -134,6 +140,8 @@ export class Ec2Peer {
     }
     this.attributes.clear();
     this.sharing.clear();
+    this.blockPublicAccess.setting.clear();
+    this.allowedImages.setting.clear();
     this.encryption.clear();
     this.iam.enforce(undefined);
     this.rateLimits.buckets = undefined;
@@ -180,9 +188,37 @@ export class Ec2Peer {
     await this.moto.kill();
   }
 
-  /** Emulates the account's block public access for AMIs setting (all Regions alike). */
-  public setBlockPublicAccess(state: ImageBlockPublicAccessState): void {
-    this.sharing.blockPublicAccess = state;
+  /**
+   * Emulates the account's block public access for AMIs setting (all Regions alike), in force at once. `managedBy`
+   * 'declarative-policy' makes it an organization's: Get says so and Enable/Disable are refused (account-settings.ts).
+   */
+  public setBlockPublicAccess(state: ImageBlockPublicAccessState, managedBy: ManagedBy = 'account'): void {
+    this.blockPublicAccess.setting.set(state);
+    this.blockPublicAccess.setting.managedBy = managedBy;
+  }
+
+  /** After each Enable/DisableImageBlockPublicAccess, Get shows the previous state `reads` more times (EC2 takes minutes). */
+  public setBlockPublicAccessPropagation(reads: number): void {
+    this.blockPublicAccess.setting.readsBeforeShown = reads;
+  }
+
+  /**
+   * Emulates the account's Allowed AMIs settings (all Regions alike), in force at once; `managedBy` as for
+   * setBlockPublicAccess.
+   */
+  public setAllowedImages(value: AllowedImagesValue, managedBy: ManagedBy = 'account'): void {
+    this.allowedImages.setting.set(value);
+    this.allowedImages.setting.managedBy = managedBy;
+  }
+
+  /** The Allowed AMIs settings EC2 would show now, read without counting as a request. */
+  public allowedImagesShown(): AllowedImagesValue {
+    return this.allowedImages.setting.shown;
+  }
+
+  /** After each write to Allowed AMIs, Get shows the previous settings `reads` more times. */
+  public setAllowedImagesPropagation(reads: number): void {
+    this.allowedImages.setting.readsBeforeShown = reads;
   }
 
   /** Emulates a Marketplace AMI: DescribeImages shows the codes and the image cannot be made public. */
