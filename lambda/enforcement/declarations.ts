@@ -1,8 +1,9 @@
 // What an enforcement run converges: every construct of this library the stack has deployed, with its properties as
 // CloudFormation last applied them (the deployed template resolved with the deployed parameter values and physical
-// ids, as `cdk-ami-sharing plan` resolves it) and the AMI its physical id names. Pure: no AWS call.
+// ids, as `cdk-ami-sharing plan` resolves it) and the AMI its physical id names (or, for the account-wide settings,
+// the setting and Region). Pure: no AWS call.
 import { constructPath, handlerFunctionIds, servedByHandler } from '../deployed-stack/library-resources';
-import { imageIdOfPhysicalId } from '../deployed-stack/physical-ids';
+import { accountSettingOfPhysicalId, imageIdOfPhysicalId } from '../deployed-stack/physical-ids';
 import type { DeployedStack } from '../deployed-stack/read';
 import { containsUnresolved, Resolver } from '../deployed-stack/resolve';
 
@@ -13,7 +14,10 @@ export interface EnforcedDeclaration {
   readonly path: string;
   readonly resourceType: string;
   readonly physicalId: string;
-  readonly imageId: string;
+  /** What it converges, for the logs: the AMI, or the account setting and Region ('ImageBlockPublicAccess in us-east-1'). */
+  readonly subject: string;
+  /** The AMI, for a construct on one (not for an account setting). */
+  readonly imageId?: string;
   /** Resolved; ImageId is the AMI the physical id names; without ServiceToken (the caller adds its own ARN). */
   readonly properties: Record<string, unknown>;
 }
@@ -51,18 +55,20 @@ export function declarationsToEnforce(deployed: DeployedStack, handledTypes: Rea
     const path = constructPath(resource) ?? logicalId;
     const physicalId = deployed.resources.get(logicalId)?.physicalId;
     const imageId = imageIdOfPhysicalId(resourceType, physicalId);
-    if (!physicalId || !imageId) {
-      skipped.push({ logicalId, path, reason: `its physical id (${physicalId ?? 'none'}) names no AMI: it was never applied` });
+    const setting = accountSettingOfPhysicalId(resourceType, physicalId);
+    if (!physicalId || (!imageId && !setting)) {
+      skipped.push({ logicalId, path, reason: `its physical id (${physicalId ?? 'none'}) is not one the handler answered with: it was never applied` });
       continue;
     }
     const { ServiceToken: _, ...declared } = resource.Properties ?? {};
-    const properties: Record<string, unknown> = { ...resolver.resolve(declared) as Record<string, unknown>, ImageId: imageId };
+    const properties: Record<string, unknown> = { ...resolver.resolve(declared) as Record<string, unknown>, ...imageId ? { ImageId: imageId } : {} };
     const unresolved = Object.keys(properties).filter(key => containsUnresolved(properties[key]));
     if (unresolved.length > 0) {
       skipped.push({ logicalId, path, reason: `${unresolved.join(', ')}: only the deployment knows the value (not a parameter or a resource's physical id)` });
       continue;
     }
-    enforce.push({ logicalId, path, resourceType, physicalId, imageId, properties });
+    const subject = imageId ?? `${setting!.setting} in ${setting!.region}`;
+    enforce.push({ logicalId, path, resourceType, physicalId, subject, imageId, properties });
   }
   return { enforce, skipped };
 }

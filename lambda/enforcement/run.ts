@@ -98,24 +98,32 @@ async function converge(
 
 /** One log line per AMI with what was put back, one per failure, and the run's metrics. Returns the counts. */
 function report(stackName: string, results: ConstructResult[]): EnforcementCounts & { inLine: number } {
-  const byImage = new Map<string, string[]>();
+  const bySubject = new Map<string, { imageId?: string; corrections: string[] }>();
   for (const { declaration, outcome, gone, failure: reason } of results) {
+    const about = { stackName, construct: declaration.path, ...subjectFields(declaration) };
     if (gone) {
-      log('WARN', 'enforcement: AMI no longer exists, nothing written', { stackName, construct: declaration.path, imageId: declaration.imageId });
+      log('WARN', 'enforcement: AMI no longer exists, nothing written', about);
     } else if (reason) {
-      log('ERROR', 'enforcement: construct not converged', { stackName, construct: declaration.path, imageId: declaration.imageId, reason });
+      log('ERROR', 'enforcement: construct not converged', { ...about, reason });
     } else if (outcome && outcome.changes.writes > 0) {
-      byImage.set(declaration.imageId, [...byImage.get(declaration.imageId) ?? [], ...describeCorrection(declaration, outcome)]);
+      const entry = bySubject.get(declaration.subject) ?? { imageId: declaration.imageId, corrections: [] };
+      entry.corrections.push(...describeCorrection(declaration, outcome));
+      bySubject.set(declaration.subject, entry);
     }
   }
-  for (const [imageId, corrections] of byImage) {
-    log('WARN', 'enforcement: put back', { stackName, imageId, corrections });
+  // One line per AMI (or account setting) with everything put back on it.
+  for (const [subject, { imageId, corrections }] of bySubject) {
+    log('WARN', 'enforcement: put back', { stackName, ...imageId ? { imageId } : { setting: subject }, corrections });
   }
   const corrections = results.filter(r => r.outcome && r.outcome.changes.writes > 0).length;
   const failures = results.filter(r => r.failure).length;
   const inLine = results.filter(r => r.outcome && r.outcome.changes.writes === 0).length;
   log('INFO', 'enforcement: done', { stackName, constructs: results.length, corrections, failures, inLine });
   return { corrections, failures, inLine };
+}
+
+function subjectFields(declaration: EnforcedDeclaration): { imageId: string } | { setting: string } {
+  return declaration.imageId ? { imageId: declaration.imageId } : { setting: declaration.subject };
 }
 
 /** What one construct's convergence put back, as lines a reader of the log understands without the template. */

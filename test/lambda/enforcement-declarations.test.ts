@@ -1,10 +1,11 @@
 // What an enforcement run converges, decided from the deployed stack alone, and the metric document it emits.
 import type { DeployedStack } from '../../lambda/deployed-stack/read';
+import { foundStatePhysicalId } from '../../lambda/account-settings/found-state';
 import { declarationsToEnforce, isSettled } from '../../lambda/enforcement/declarations';
 import { enforcementMetricDocument } from '../../lambda/enforcement/metric';
 import { describeCorrection } from '../../lambda/enforcement/run';
 
-const HANDLED = new Set(['Custom::AmiLaunchPermissions', 'Custom::AmiDescription']);
+const HANDLED = new Set(['Custom::AmiLaunchPermissions', 'Custom::AmiDescription', 'Custom::ImageBlockPublicAccess']);
 const TOKEN = { 'Fn::GetAtt': ['CdkAmiSharingHandlerFunction1234ABCD', 'Arn'] };
 
 function deployed(resources: Record<string, any>, physicalIds: Record<string, string>, parameters: Record<string, string> = {}): DeployedStack {
@@ -36,6 +37,7 @@ test('a construct is converged on the AMI its physical id names, with its proper
     path: 'Golden/Share',
     resourceType: 'Custom::AmiLaunchPermissions',
     physicalId: 'ami-0aaaaaaaaaaaaaaaa/launchPermission',
+    subject: 'ami-0aaaaaaaaaaaaaaaa',
     imageId: 'ami-0aaaaaaaaaaaaaaaa',
     properties: { ServiceTimeout: '720', ImageId: 'ami-0aaaaaaaaaaaaaaaa', Permissions: [{ UserId: '444455556666' }], Mode: 'EXCLUSIVE' },
   }]);
@@ -47,6 +49,16 @@ test('an Image Builder token (no output, no parameter) still works: the physical
   expect(enforce.map(e => e.properties.ImageId)).toEqual(['ami-0bbbbbbbbbbbbbbbb']);
 });
 
+test('an account setting is converged as the account setting and Region its physical id names, with no ImageId', () => {
+  const physicalId = foundStatePhysicalId('ImageBlockPublicAccess', 'eu-west-1', { state: 'unblocked' })!;
+  const { enforce } = declarationsToEnforce(deployed({
+    Guard: { Type: 'Custom::ImageBlockPublicAccess', Properties: { ServiceToken: TOKEN, ServiceTimeout: '720' } },
+  }, { Guard: physicalId }), HANDLED);
+  expect(enforce).toEqual([expect.objectContaining({
+    subject: 'ImageBlockPublicAccess in eu-west-1', imageId: undefined, physicalId, properties: { ServiceTimeout: '720' },
+  })]);
+});
+
 test('skipped, with the reason: never applied (a failed Create\'s physical id), a property only the deployment knows', () => {
   const { enforce, skipped } = declarationsToEnforce(deployed({
     Failed: share('ami-0aaaaaaaaaaaaaaaa'),
@@ -54,7 +66,7 @@ test('skipped, with the reason: never applied (a failed Create\'s physical id), 
   }, { Failed: 'Failed-not-created', FromAttribute: 'ami-0aaaaaaaaaaaaaaaa/launchPermission' }), HANDLED);
   expect(enforce).toEqual([]);
   expect(skipped).toEqual([
-    { logicalId: 'Failed', path: 'Golden/Share', reason: 'its physical id (Failed-not-created) names no AMI: it was never applied' },
+    { logicalId: 'Failed', path: 'Golden/Share', reason: 'its physical id (Failed-not-created) is not one the handler answered with: it was never applied' },
     { logicalId: 'FromAttribute', path: 'Golden/Share', reason: expect.stringMatching(/^Permissions: only the deployment knows the value/) },
   ]);
 });

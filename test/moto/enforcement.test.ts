@@ -5,7 +5,7 @@
 import { DeregisterImageCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { CfnParameter, Duration } from 'aws-cdk-lib';
 import {
-  AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission, LaunchPermissionMode,
+  AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, ImageBlockPublicAccess, LaunchPermission, LaunchPermissionMode,
 } from '../../src';
 import { lambdaContext } from '../support/cfn-simulator';
 import { liveValue, livePermissions } from '../support/handler-environment';
@@ -190,4 +190,22 @@ test('a failure after a write takes that write back, the rest waits for the next
     expect.objectContaining({ construct: `${STACK}/Shared`, reason: 'out of time: the next run continues' }),
   ]);
   expect(out.metrics).toEqual([expect.objectContaining({ Corrections: 0, EnforcementFailures: 3 })]);
+});
+
+test('an account-wide guard turned off by hand is turned on again, reported as the setting', async () => {
+  const image = await createImage(env.ec2);
+  await plans.deploy(STACK, plans.synth(STACK, stack => {
+    AmiSharingHandler.configure(stack, { enforceEvery: Duration.hours(1) });
+    new ImageBlockPublicAccess(stack, 'Guard');
+    new AmiLaunchPermissions(stack, 'Shared', { imageId: image, permissions: [LaunchPermission.account(B)] });
+  }));
+  env.peer.setBlockPublicAccess('unblocked');
+
+  const out = await runEnforcement();
+  expect(env.peer.writes().map(r => r.action)).toEqual(['EnableImageBlockPublicAccess']);
+  expect(out.logs.filter(l => l.message === 'enforcement: put back')).toEqual([expect.objectContaining({
+    setting: 'ImageBlockPublicAccess in us-east-1',
+    corrections: [`${STACK}/Guard (Custom::ImageBlockPublicAccess): set back to the declared value (1 write)`],
+  })]);
+  expect(out.metrics).toEqual([expect.objectContaining({ Corrections: 1, EnforcementFailures: 0 })]);
 });
