@@ -1,5 +1,6 @@
 // The app both entry points synthesise; they differ only in how they add cdk-nag's rule packs to it.
 import { App } from 'aws-cdk-lib';
+import { AccountGuardsStack } from './account-guards-stack';
 import { addCanary } from './canary';
 import { EveryConstructStack } from './every-construct-stack';
 
@@ -11,6 +12,7 @@ export function compatApp(): App {
   } else {
     new EveryConstructStack(app, 'AmiSharing');
     new EveryConstructStack(app, 'AmiSharingEncryptedLogs', { encryptLogs: true });
+    new AccountGuardsStack(app, 'AmiSharingGuards');
   }
   return app;
 }
