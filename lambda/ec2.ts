@@ -1,7 +1,10 @@
 // The thin layer between the handler's decisions and EC2: one function per call, no decisions of its own.
 import {
   DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  DisableImageDeprecationCommand,
   EC2Client,
+  EnableImageDeprecationCommand,
   GetImageBlockPublicAccessStateCommand,
   LaunchPermission,
   ModifyImageAttributeCommand,
@@ -51,6 +54,30 @@ export async function modifyDescription(ec2: EC2Client, imageId: string, descrip
 /** ModifyImageAttribute with `ImdsSupport.Value=v2.0` (the seed's Example 6). Irreversible. */
 export async function requireImdsV2(ec2: EC2Client, imageId: string): Promise<void> {
   await ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, ImdsSupport: { Value: 'v2.0' } }));
+}
+
+/** The AMI's deprecation time and the facts EC2's deprecation rules depend on (DescribeImages). */
+export async function describeDeprecation(ec2: EC2Client, imageId: string): Promise<{ deprecationTime?: Date; public: boolean; creationDate: Date }> {
+  const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.find(i => i.ImageId === imageId);
+  if (!image) {
+    // EC2 answers InvalidAMIID.NotFound for an explicit id it does not know; an empty list means the same.
+    throw Object.assign(new Error(`The image id '[${imageId}]' does not exist`), { name: 'InvalidAMIID.NotFound', $metadata: {} });
+  }
+  return {
+    deprecationTime: image.DeprecationTime ? new Date(image.DeprecationTime) : undefined,
+    public: image.Public === true,
+    creationDate: new Date(image.CreationDate ?? 0),
+  };
+}
+
+/** EnableImageDeprecation: EC2 hides the AMI from other accounts' listings from `at` on. */
+export async function enableImageDeprecation(ec2: EC2Client, imageId: string, at: Date): Promise<void> {
+  await ec2.send(new EnableImageDeprecationCommand({ ImageId: imageId, DeprecateAt: at }));
+}
+
+/** DisableImageDeprecation: the AMI has no deprecation time any more. */
+export async function disableImageDeprecation(ec2: EC2Client, imageId: string): Promise<void> {
+  await ec2.send(new DisableImageDeprecationCommand({ ImageId: imageId }));
 }
 
 /** 'block-new-sharing' when block public access for AMIs is on in this account and Region, else 'unblocked'. */

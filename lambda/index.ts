@@ -4,6 +4,7 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { CfnResponse, sendResponse } from './cfn-response';
 import { Deadline, withDeadline } from './deadline';
+import { handleDeprecation } from './deprecation/resource';
 import { handleDescription } from './description/resource';
 import { createEc2Client } from './ec2';
 import { DeclarationError, messageOf } from './errors';
@@ -20,6 +21,7 @@ const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiLaunchPermissions': handleLaunchPermissions,
   'Custom::AmiImdsPolicy': handleImdsPolicy,
   'Custom::AmiDescription': handleDescription,
+  'Custom::AmiDeprecation': handleDeprecation,
 };
 
 /** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */

@@ -7,9 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ImageClaim, ImageClaims } from './handler/claims';
 import { EncryptionAccess } from './handler/encryption-access';
-import { ImageAccessPolicies } from './handler/image-access';
+import { DEPRECATION_ACCESS, ImageAccessPolicies } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
-import { FUNCTION_ONLY_CLOUDFORMATION_INVOKES, LOG_GROUP_WITHOUT_KMS, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from './handler/nag-reasons';
+import {
+  FUNCTION_ONLY_CLOUDFORMATION_INVOKES, IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, LOG_GROUP_WITHOUT_KMS, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
+} from './handler/nag-reasons';
 import { PolicyQuotaWarning } from './handler/policy-quota';
 import { suppressNagFindings } from './nag-suppressions';
 
@@ -86,6 +88,8 @@ export class AmiSharingHandler extends Construct {
   public readonly role: iam.IRole;
 
   private readonly imageAccess: ImageAccessPolicies;
+  private deprecationAccess?: ImageAccessPolicies;
+  private imageReadsAdded = false;
   private readonly encryptionAccess: EncryptionAccess;
   private readonly logsPolicy: iam.ManagedPolicy;
   private readonly claims = new ImageClaims();
@@ -157,7 +161,7 @@ export class AmiSharingHandler extends Construct {
       serviceTimeout: SERVICE_TIMEOUT,
       properties: claim.properties,
     });
-    resource.node.addDependency(this.imageAccess.grant(claim.imageId));
+    resource.node.addDependency(claim.attribute === 'deprecation' ? this.allowDeprecation(claim.imageId) : this.imageAccess.grant(claim.imageId));
     this.checkPolicyQuota();
     return resource;
   }
@@ -216,13 +220,27 @@ export class AmiSharingHandler extends Construct {
     return policy;
   }
 
+  /**
+   * EnableImageDeprecation and DisableImageDeprecation on this image only, and DescribeImages (where EC2 reports the
+   * deprecation time; it has no resource-level permissions) in the log policy, as the encryption checks are.
+   */
+  private allowDeprecation(imageId: string): iam.ManagedPolicy {
+    if (!this.imageReadsAdded) {
+      this.imageReadsAdded = true;
+      this.logsPolicy.addStatements(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+      suppressNagFindings(this.logsPolicy.node.defaultChild as CfnResource, IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
+    }
+    this.deprecationAccess ??= new ImageAccessPolicies(this, this.role, DEPRECATION_ACCESS);
+    return this.deprecationAccess.grant(imageId);
+  }
+
   /** Warns when an update could attach more managed policies to the role than IAM's default quota (policy-quota.ts). */
   private checkPolicyQuota(): void {
     const encryption = this.encryptionAccess.policies;
     this.policyQuota.check({
       // The log policy (which also holds the encryption checks), then the optional ones.
       updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0),
-      replacedOnChange: this.imageAccess.policyCount + (encryption.keyGrants ? 1 : 0),
+      replacedOnChange: this.imageAccess.policyCount + (this.deprecationAccess?.policyCount ?? 0) + (encryption.keyGrants ? 1 : 0),
     });
   }
 }

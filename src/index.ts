@@ -3,3 +3,4 @@ export * from './ami-launch-permissions';
 export * from './ami-imds-policy';
 export * from './ami-description';
 export * from './ami-sharing-handler';
+export * from './ami-deprecation';

@@ -21,7 +21,30 @@ export const IMAGES_PER_POLICY = 85;
  */
 export const TOKEN_IMAGES_PER_POLICY = 40;
 
-const DESCRIPTION = 'cdk-ami-sharing handler: read and modify attributes of these AMIs only';
+/** What a family of image policies grants: its construct-id prefix, its actions and its fixed description. */
+export interface ImageGrantKind {
+  readonly name: string;
+  readonly actions: string[];
+  readonly description: string;
+}
+
+/** What every construct of the library needs on its image. */
+export const ATTRIBUTE_ACCESS: ImageGrantKind = {
+  name: 'ImageAccess',
+  actions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'],
+  description: 'cdk-ami-sharing handler: read and modify attributes of these AMIs only',
+};
+
+/**
+ * What AmiDeprecation needs on its image, in policies of their own, so that AMIs that are only shared never get these
+ * actions and the image policies of existing stacks are not replaced by an upgrade (Service Authorization Reference,
+ * Amazon EC2: both actions take the `image` resource).
+ */
+export const DEPRECATION_ACCESS: ImageGrantKind = {
+  name: 'ImageDeprecation',
+  actions: ['ec2:EnableImageDeprecation', 'ec2:DisableImageDeprecation'],
+  description: 'cdk-ami-sharing handler: set and cancel the deprecation of these AMIs only',
+};
 
 interface ImagePolicy {
   readonly policy: iam.ManagedPolicy;
@@ -50,7 +73,7 @@ export class ImageAccessPolicies {
   private readonly policies: ImagePolicy[] = [];
   private readonly policyOf = new Map<string, iam.ManagedPolicy>();
 
-  constructor(private readonly scope: Construct, private readonly role: iam.IRole) {}
+  constructor(private readonly scope: Construct, private readonly role: iam.IRole, private readonly kind: ImageGrantKind = ATTRIBUTE_ACCESS) {}
 
   /** How many image policies the role has. */
   public get policyCount(): number {
@@ -83,18 +106,19 @@ export class ImageAccessPolicies {
     if (last && last.count < IMAGES_PER_POLICY && (!isToken || last.tokenImages.length < TOKEN_IMAGES_PER_POLICY)) {
       return last;
     }
-    const statement = new iam.PolicyStatement({ actions: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'] });
+    const { name, actions, description } = this.kind;
+    const statement = new iam.PolicyStatement({ actions });
     const tokenImages: string[] = [];
-    const policy = new iam.ManagedPolicy(this.scope, `ImageAccess${this.policies.length + 1}`, {
+    const policy = new iam.ManagedPolicy(this.scope, `${name}${this.policies.length + 1}`, {
       // Unchanged for literal ids, so upgrading the library does not replace existing policies.
       description: Lazy.string({
-        produce: () => (tokenImages.length === 0 ? DESCRIPTION : `${DESCRIPTION}; resolved at deploy time: ${tokenImages.join(' ')}`),
+        produce: () => (tokenImages.length === 0 ? description : `${description}; resolved at deploy time: ${tokenImages.join(' ')}`),
       }),
       statements: [statement],
       roles: [this.role],
     });
     // A logical id derived from the images it grants (see the class comment).
-    nameAfterContent(this.scope, policy, 'ImageAccess', () => statement.toStatementJson());
+    nameAfterContent(this.scope, policy, name, () => statement.toStatementJson());
     const added: ImagePolicy = { policy, statement, tokenImages, count: 0 };
     this.policies.push(added);
     return added;

@@ -6,3 +6,4 @@ export * from './show';
 export * from './principals';
 export * from './image';
 export * from './encryption';
+export * from './deprecation';
