@@ -1,4 +1,5 @@
 // Routes each EC2 action to the emulation that answers it, or forwards it to moto where moto behaves like EC2.
+import { ImageDeprecation } from './deprecation';
 import { ImageAttributes } from './image-attributes';
 import { MotoBackend } from './moto-backend';
 import { Answer, Call, IMAGE_ID, malformedImageId, writtenAttribute } from './protocol';
@@ -10,6 +11,7 @@ export class Dispatcher {
     private readonly moto: MotoBackend,
     private readonly attributes: ImageAttributes,
     private readonly sharing: PublicSharing,
+    private readonly deprecation: ImageDeprecation,
     /** Told when an image is deregistered, so state kept elsewhere about it goes too. */
     private readonly onDeregistered: (imageId: string) => void,
   ) {}
@@ -24,6 +26,9 @@ export class Dispatcher {
         return this.describeImages(call);
       case 'DeregisterImage':
         return this.deregisterImage(call);
+      case 'EnableImageDeprecation':
+      case 'DisableImageDeprecation':
+        return this.deprecation.handle(call).then((answer) => answer ?? this.moto.forward(call));
       case 'GetImageBlockPublicAccessState':
       case 'EnableImageBlockPublicAccess':
       case 'DisableImageBlockPublicAccess':
@@ -92,17 +97,17 @@ export class Dispatcher {
 
   /**
    * DescribeImages from moto, with the state only the peer keeps written into each image item
-   * (description, imdsSupport, productCodes), so DescribeImages and DescribeImageAttribute agree.
+   * (description, imdsSupport, productCodes, deprecationTime), so DescribeImages and DescribeImageAttribute agree.
    */
   private async describeImages(call: Call): Promise<Answer> {
     const answer = await this.moto.forward(call);
-    const touched = [...this.attributes.imageIds(), ...this.sharing.imageIds()];
+    const touched = [...this.attributes.imageIds(), ...this.sharing.imageIds(), ...this.deprecation.imageIds()];
     if (answer.status !== 200 || !touched.some((id) => answer.body.includes(id))) {
       return answer;
     }
     const body = mapTopLevelItems(answer.body, 'imagesSet', (item) => {
       const id = tagText(item, 'imageId');
-      return id === undefined ? item : this.sharing.decorate(this.attributes.decorate(item, id), id);
+      return id === undefined ? item : this.deprecation.decorate(this.sharing.decorate(this.attributes.decorate(item, id), id), id);
     });
     return { ...answer, body };
   }
@@ -114,6 +119,7 @@ export class Dispatcher {
     if (answer.status === 200 && imageId !== undefined) {
       this.attributes.forget(imageId);
       this.sharing.forget(imageId);
+      this.deprecation.forget(imageId);
       this.onDeregistered(imageId);
     }
     return answer;

@@ -1,6 +1,7 @@
 // The peer itself: the HTTP proxy in front of moto, its request pipeline (record -> pre-dispatch steps -> stale
 // reads -> emulate or forward -> record), and the settings tests use.
 import * as http from 'http';
+import { ImageDeprecation } from './deprecation';
 import { Dispatcher } from './dispatch';
 import { EncryptedImages } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
@@ -75,6 +76,8 @@ export class Ec2Peer {
   private readonly staleReads: StaleReads;
   /** Encrypted AMIs and KMS (encrypted-images.ts). The handler's KMS requests come through the proxy too. */
   public readonly encryption: EncryptedImages;
+  /** AMI deprecation (deprecation.ts); its clock can be set. */
+  public readonly deprecation: ImageDeprecation;
   /** What may answer a request before it is dispatched, in order: permissions, EC2's rate limits, injected faults. */
   private readonly stages: RequestStage[];
 
@@ -86,7 +89,8 @@ export class Ec2Peer {
     this.iam = new IdentityPolicyEnforcement(backend);
     this.attributes = new ImageAttributes(backend);
     this.sharing = new PublicSharing(backend);
-    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, (imageId) => this.staleReads.forgetImage(imageId));
+    this.deprecation = new ImageDeprecation(backend);
+    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, this.deprecation, (imageId) => this.staleReads.forgetImage(imageId));
     this.encryption = new EncryptedImages(moto);
     this.staleReads = new StaleReads(this.faults, (call) => this.encryption.handle(call, (c) => dispatcher.dispatch(c)),
       (imageId, attribute, authorization) => dispatcher.describeImageAttribute(imageId, attribute, authorization, undefined));
@@ -134,6 +138,7 @@ export class Ec2Peer {
     }
     this.attributes.clear();
     this.sharing.clear();
+    this.deprecation.clear();
     this.encryption.clear();
     this.iam.enforce(undefined);
     this.rateLimits.buckets = undefined;
