@@ -3,7 +3,7 @@
 // its own resources, by the id cdk-nag 3 reports it under. The real cdk-nag 3 on the latest aws-cdk-lib is .ci/compat.
 import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
-import { AmiLaunchPermissions, LaunchPermission } from '../../src';
+import { AmiDeprecation, AmiLaunchPermissions, LaunchPermission } from '../../src';
 
 type Acknowledged = { path: string; id: string; reason: string };
 
@@ -41,6 +41,18 @@ test('every suppression is acknowledged for cdk-nag 3 on the handler\'s own reso
     'Nag/CdkAmiSharingHandler/PublicSharingChecks/Resource AwsSolutions-IAM5[Resource::*]',
   ]);
   for (const a of acknowledged) expect(a.reason.length).toBeGreaterThan(40);
+});
+
+test('AmiDeprecation alone: DescribeImages on * is acknowledged on the log policy, with its own reason', () => {
+  const acknowledged = acknowledgementsOf(stack => new AmiDeprecation(stack, 'Deprecation', {
+    imageId: 'ami-0123456789abcdef0',
+    deprecateAt: new Date(Date.now() + 86_400_000),
+  }));
+  expect(acknowledged.filter(a => a.id.startsWith('AwsSolutions-IAM5'))).toEqual([{
+    path: 'Nag/CdkAmiSharingHandler/Logs/Resource',
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: expect.stringContaining('the only call that reports an AMI\'s deprecation time'),
+  }]);
 });
 
 test('without Validations (aws-cdk-lib before 2.257) only the cdk-nag 2 metadata is written', () => {
