@@ -1,7 +1,7 @@
 // Custom::AmiDeprecation: give the AMI the declared deprecation time when it has another one; on Delete, restore the
 // time (or the absence of one) remembered in the physical id (see original.ts). Every rule EC2 applies is checked on
 // the live AMI before the write (plan.ts), so a refusal leaves the AMI as it was.
-import { imageIdError, parseDeprecateAt } from '../../src/validation';
+import { deprecateAtError, imageIdError, parseDeprecateAt } from '../../src/validation';
 import { readWaitingForImageAndAccess, verify } from '../converge';
 import { describeDeprecation, disableImageDeprecation, enableImageDeprecation } from '../ec2';
 import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
@@ -23,7 +23,8 @@ export function parseDeprecationProperties(properties: Record<string, unknown> |
   const problems = [
     ...unknownPropertyErrors(props, ['ImageId', 'DeprecateAt']),
     imageIdError('ImageId', props.ImageId),
-    typeof deprecateAt === 'string' ? deprecateAt : undefined,
+    // The 10-year cap needs no live state: checked before the first read, as at synth.
+    typeof deprecateAt === 'string' ? deprecateAt : deprecateAtError('DeprecateAt', deprecateAt, new Date()),
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0) throw new DeclarationError(problems);
   return { imageId: props.ImageId as string, deprecateAt: deprecateAt as Date };

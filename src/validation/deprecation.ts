@@ -52,7 +52,7 @@ export function deprecateAtError(property: string, deprecateAt: Date, now: Date)
   const latest = addYears(now, MAX_DEPRECATION_YEARS);
   if (roundToMinute(deprecateAt) > latest) {
     return `${property}: ${deprecateAt.toISOString()} is more than ${MAX_DEPRECATION_YEARS} years from now, the latest time EC2 accepts `
-      + `(EnableImageDeprecation); choose a time before ${latest.toISOString()}`;
+      + `(EnableImageDeprecation); choose a time at most ${MAX_DEPRECATION_YEARS} years after the deployment`;
   }
   return undefined;
 }

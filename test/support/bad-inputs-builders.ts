@@ -7,7 +7,8 @@ import { AmiLaunchPermissions, AmiLaunchPermissionsProps, LaunchPermission } fro
 export const LAUNCH_PERMISSIONS = 'Custom::AmiLaunchPermissions';
 export const IMDS_POLICY = 'Custom::AmiImdsPolicy';
 export const DESCRIPTION = 'Custom::AmiDescription';
-export const RESOURCE_TYPES = [LAUNCH_PERMISSIONS, IMDS_POLICY, DESCRIPTION] as const;
+export const DEPRECATION = 'Custom::AmiDeprecation';
+export const RESOURCE_TYPES = [LAUNCH_PERMISSIONS, IMDS_POLICY, DESCRIPTION, DEPRECATION] as const;
 
 /** The AMI id used at synth time and shown in docs/bad-inputs.md; the moto test passes a real AMI of its own. */
 export const EXAMPLE_IMAGE_ID = 'ami-0123456789abcdef0';
