@@ -10,7 +10,10 @@ import { EncryptionAccess } from './handler/encryption-access';
 import { DEPRECATION_ACCESS, ImageAccessPolicies } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
 import {
-  FUNCTION_ONLY_CLOUDFORMATION_INVOKES, IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, LOG_GROUP_WITHOUT_KMS, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
+  FUNCTION_ONLY_CLOUDFORMATION_INVOKES,
+  IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
+  LOG_GROUP_WITHOUT_KMS,
+  READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
 } from './handler/nag-reasons';
 import { PolicyQuotaWarning } from './handler/policy-quota';
 import { suppressNagFindings } from './nag-suppressions';

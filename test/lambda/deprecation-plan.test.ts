@@ -8,7 +8,8 @@ const IMAGE = 'ami-0123456789abcdef0';
 const NOW = new Date('2027-05-10T09:30:20.000Z');
 const CREATED = new Date('2027-01-01T00:00:00.000Z');
 const d = (iso: string) => new Date(iso);
-const privateAmi = (deprecationTime?: string): LiveDeprecation => ({ public: false, creationDate: CREATED, deprecationTime: deprecationTime ? d(deprecationTime) : undefined });
+const privateAmi = (deprecationTime?: string): LiveDeprecation =>
+  ({ public: false, creationDate: CREATED, deprecationTime: deprecationTime ? d(deprecationTime) : undefined });
 const publicAmi = (deprecationTime?: string): LiveDeprecation => ({ ...privateAmi(deprecationTime), public: true });
 const plan = (target: string | undefined, live: LiveDeprecation) => planDeprecation(IMAGE, target === undefined ? undefined : d(target), live, NOW, 'DeprecateAt');
 

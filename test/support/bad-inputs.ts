@@ -18,4 +18,6 @@ import { REQUESTS } from './bad-inputs-requests';
 export { EXAMPLE_IMAGE_ID, RESOURCE_TYPES } from './bad-inputs-builders';
 export type { BadInput, BadInputEvent } from './bad-inputs-builders';
 
-export const BAD_INPUTS: readonly BadInput[] = [...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...DEPRECATIONS, ...REQUESTS, ...ENCRYPTION];
+export const BAD_INPUTS: readonly BadInput[] = [
+  ...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...DEPRECATIONS, ...REQUESTS, ...ENCRYPTION,
+];

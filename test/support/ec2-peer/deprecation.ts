@@ -14,9 +14,9 @@ interface ImageFacts {
 }
 
 export class ImageDeprecation {
-  private readonly times = new Map<string, Date>();
   /** The peer's clock for these rules; tests may set it (reset() puts the real one back). */
   public now: () => Date = () => new Date();
+  private readonly times = new Map<string, Date>();
 
   constructor(private readonly moto: MotoBackend) {}
 
@@ -54,7 +54,7 @@ export class ImageDeprecation {
     }
     return call.action === 'EnableImageDeprecation'
       ? this.enable(call, imageId, facts)
-      : this.disable(call, imageId, facts);
+      : this.disable(imageId, facts);
   }
 
   /**
@@ -97,7 +97,7 @@ export class ImageDeprecation {
    * AMI's deprecation cannot be cancelled until it is made private (EC2 User Guide, "Deprecate an AMI"). Cancelling
    * an AMI without a deprecation succeeds and changes nothing.
    */
-  private disable(call: Call, imageId: string, facts: ImageFacts): Answer {
+  private disable(imageId: string, facts: ImageFacts): Answer {
     if (facts.isPublic && this.times.has(imageId)) {
       return ec2Error(400, 'InvalidParameterValue', 'The deprecation of a public image cannot be cancelled. Make the image private first.');
     }
