@@ -20,7 +20,7 @@ const enable = (imageId: string, at: string) => f.ec2.send(new EnableImageDeprec
 const disable = (imageId: string) => f.ec2.send(new DisableImageDeprecationCommand({ ImageId: imageId }));
 
 beforeEach(() => {
-  f.peer.deprecation.now = () => NOW;
+  f.peer.deprecation.setNow(NOW);
 });
 
 describe('EnableImageDeprecation', () => {
@@ -52,7 +52,7 @@ describe('EnableImageDeprecation', () => {
   });
 
   test('a public AMI: at most 2 years from its creation, and never moved later', async () => {
-    f.peer.deprecation.now = () => new Date();
+    f.peer.deprecation.setNow(undefined);
     const imageId = await createImage(f.ec2);
     await f.makePublic(imageId);
     const created = new Date((await f.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images![0].CreationDate!);

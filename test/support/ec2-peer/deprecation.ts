@@ -14,15 +14,20 @@ interface ImageFacts {
 }
 
 export class ImageDeprecation {
-  /** The peer's clock for these rules; tests may set it (reset() puts the real one back). */
-  public now: () => Date = () => new Date();
   private readonly times = new Map<string, Date>();
+  /** The time these rules see, when a test has fixed it; otherwise the real clock. */
+  private fixedNow?: Date;
 
   constructor(private readonly moto: MotoBackend) {}
 
   public clear(): void {
     this.times.clear();
-    this.now = () => new Date();
+    this.fixedNow = undefined;
+  }
+
+  /** Fixes the time these rules see (undefined: the real clock again). reset() puts the real clock back. */
+  public setNow(time: Date | undefined): void {
+    this.fixedNow = time;
   }
 
   /** EC2 forgets a deregistered image's deprecation with it. */
@@ -70,7 +75,7 @@ export class ImageDeprecation {
       return ec2Error(400, 'InvalidParameterValue', `Value (${call.params.DeprecateAt ?? ''}) for parameter DeprecateAt is invalid.`);
     }
     const at = new Date(Math.round(requested.getTime() / MINUTE) * MINUTE);
-    const now = this.now();
+    const now = this.fixedNow ?? new Date();
     if (at.getTime() < now.getTime()) {
       return ec2Error(400, 'InvalidParameterValue', `The deprecation time ${at.toISOString()} cannot be in the past.`);
     }
