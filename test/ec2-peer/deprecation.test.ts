@@ -20,7 +20,7 @@ const enable = (imageId: string, at: string) => f.ec2.send(new EnableImageDeprec
 const disable = (imageId: string) => f.ec2.send(new DisableImageDeprecationCommand({ ImageId: imageId }));
 
 beforeEach(() => {
-  f.peer.deprecation.setNow(NOW);
+  f.peer.clock.set(NOW);
 });
 
 describe('EnableImageDeprecation', () => {
@@ -52,7 +52,7 @@ describe('EnableImageDeprecation', () => {
   });
 
   test('a public AMI: at most 2 years from its creation, and never moved later', async () => {
-    f.peer.deprecation.setNow(undefined);
+    f.peer.clock.set(undefined);
     const imageId = await createImage(f.ec2);
     await f.makePublic(imageId);
     const created = new Date((await f.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images![0].CreationDate!);
@@ -107,6 +107,6 @@ describe('DisableImageDeprecation', () => {
     const imageId = await createImage(f.ec2);
     await enable(imageId, '2030-04-01T00:00:00.000Z');
     await f.ec2.send(new DeregisterImageCommand({ ImageId: imageId }));
-    expect(f.peer.deprecation.imageIds()).toEqual([]);
+    expect(f.peer.imagesWithLifecycleState()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // AMI deprecation, which moto 5.2.1 does not have: EnableImageDeprecation, DisableImageDeprecation, and the
 // DeprecationTime DescribeImages reports. Written from EC2's documentation independently of the library's own rules
 // (src/validation/deprecation.ts), so the tests compare two readings of the same pages.
+import { PeerClock } from './clock';
 import { MotoBackend } from './moto-backend';
 import { Answer, Call, ec2Error, IMAGE_ID, malformedImageId, reissueError, xmlResponse } from './protocol';
 import { replaceOrAppend, tagText } from './xml';
@@ -15,19 +16,11 @@ interface ImageFacts {
 
 export class ImageDeprecation {
   private readonly times = new Map<string, Date>();
-  /** The time these rules see, when a test has fixed it; otherwise the real clock. */
-  private fixedNow?: Date;
 
-  constructor(private readonly moto: MotoBackend) {}
+  constructor(private readonly moto: MotoBackend, private readonly clock: PeerClock) {}
 
   public clear(): void {
     this.times.clear();
-    this.fixedNow = undefined;
-  }
-
-  /** Fixes the time these rules see (undefined: the real clock again). reset() puts the real clock back. */
-  public setNow(time: Date | undefined): void {
-    this.fixedNow = time;
   }
 
   /** EC2 forgets a deregistered image's deprecation with it. */
@@ -75,7 +68,7 @@ export class ImageDeprecation {
       return ec2Error(400, 'InvalidParameterValue', `Value (${call.params.DeprecateAt ?? ''}) for parameter DeprecateAt is invalid.`);
     }
     const at = new Date(Math.round(requested.getTime() / MINUTE) * MINUTE);
-    const now = this.fixedNow ?? new Date();
+    const now = this.clock.now();
     if (at.getTime() < now.getTime()) {
       return ec2Error(400, 'InvalidParameterValue', `The deprecation time ${at.toISOString()} cannot be in the past.`);
     }

@@ -1,7 +1,9 @@
 // The peer itself: the HTTP proxy in front of moto, its request pipeline (record -> pre-dispatch steps -> stale
 // reads -> emulate or forward -> record), and the settings tests use.
 import * as http from 'http';
+import { PeerClock } from './clock';
 import { ImageDeprecation } from './deprecation';
+import { DeregistrationProtection } from './deregistration-protection';
 import { Dispatcher } from './dispatch';
 import { EncryptedImages } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
@@ -76,8 +78,10 @@ export class Ec2Peer {
   private readonly staleReads: StaleReads;
   /** Encrypted AMIs and KMS (encrypted-images.ts). The handler's KMS requests come through the proxy too. */
   public readonly encryption: EncryptedImages;
-  /** AMI deprecation (deprecation.ts); its clock can be set. */
-  public readonly deprecation: ImageDeprecation;
+  /** The time deprecation and the deregistration-protection cooldown see (clock.ts); tests may fix it. */
+  public readonly clock = new PeerClock();
+  private readonly deprecation: ImageDeprecation;
+  private readonly protection: DeregistrationProtection;
   /** What may answer a request before it is dispatched, in order: permissions, EC2's rate limits, injected faults. */
   private readonly stages: RequestStage[];
 
@@ -89,8 +93,10 @@ export class Ec2Peer {
     this.iam = new IdentityPolicyEnforcement(backend);
     this.attributes = new ImageAttributes(backend);
     this.sharing = new PublicSharing(backend);
-    this.deprecation = new ImageDeprecation(backend);
-    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, this.deprecation, (imageId) => this.staleReads.forgetImage(imageId));
+    this.deprecation = new ImageDeprecation(backend, this.clock);
+    this.protection = new DeregistrationProtection(backend, this.clock);
+    const lifecycle = { deprecation: this.deprecation, protection: this.protection };
+    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, lifecycle, (imageId) => this.staleReads.forgetImage(imageId));
     this.encryption = new EncryptedImages(moto);
     this.staleReads = new StaleReads(this.faults, (call) => this.encryption.handle(call, (c) => dispatcher.dispatch(c)),
       (imageId, attribute, authorization) => dispatcher.describeImageAttribute(imageId, attribute, authorization, undefined));
@@ -139,6 +145,8 @@ export class Ec2Peer {
     this.attributes.clear();
     this.sharing.clear();
     this.deprecation.clear();
+    this.protection.clear();
+    this.clock.set(undefined);
     this.encryption.clear();
     this.iam.enforce(undefined);
     this.rateLimits.buckets = undefined;
@@ -183,6 +191,11 @@ export class Ec2Peer {
       await closed;
     }
     await this.moto.kill();
+  }
+
+  /** Images the peer keeps a deprecation time or deregistration protection state for. */
+  public imagesWithLifecycleState(): string[] {
+    return [...new Set([...this.deprecation.imageIds(), ...this.protection.imageIds()])];
   }
 
   /** Emulates the account's block public access for AMIs setting (all Regions alike). */
