@@ -3,8 +3,10 @@ import {
   DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DisableImageDeprecationCommand,
+  DisableImageDeregistrationProtectionCommand,
   EC2Client,
   EnableImageDeprecationCommand,
+  EnableImageDeregistrationProtectionCommand,
   GetImageBlockPublicAccessStateCommand,
   LaunchPermission,
   ModifyImageAttributeCommand,
@@ -59,10 +61,7 @@ export async function requireImdsV2(ec2: EC2Client, imageId: string): Promise<vo
 /** The AMI's deprecation time and the facts EC2's deprecation rules depend on (DescribeImages). */
 export async function describeDeprecation(ec2: EC2Client, imageId: string): Promise<{ deprecationTime?: Date; public: boolean; creationDate: Date }> {
   const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.find(i => i.ImageId === imageId);
-  if (!image) {
-    // EC2 answers InvalidAMIID.NotFound for an explicit id it does not know; an empty list means the same.
-    throw Object.assign(new Error(`The image id '[${imageId}]' does not exist`), { name: 'InvalidAMIID.NotFound', $metadata: {} });
-  }
+  if (!image) throw imageNotFound(imageId);
   return {
     deprecationTime: image.DeprecationTime ? new Date(image.DeprecationTime) : undefined,
     public: image.Public === true,
@@ -80,9 +79,30 @@ export async function disableImageDeprecation(ec2: EC2Client, imageId: string): 
   await ec2.send(new DisableImageDeprecationCommand({ ImageId: imageId }));
 }
 
+/** DescribeImages' DeregistrationProtection of the AMI, as EC2 reports it (undefined: never protected). */
+export async function describeDeregistrationProtection(ec2: EC2Client, imageId: string): Promise<string | undefined> {
+  const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.find(i => i.ImageId === imageId);
+  if (!image) throw imageNotFound(imageId);
+  return image.DeregistrationProtection;
+}
+
+/** EnableImageDeregistrationProtection; with the cooldown, EC2 keeps the AMI protected for 24 hours after a disable. */
+export async function enableDeregistrationProtection(ec2: EC2Client, imageId: string, withCooldown: boolean): Promise<void> {
+  await ec2.send(new EnableImageDeregistrationProtectionCommand({ ImageId: imageId, WithCooldown: withCooldown }));
+}
+
+export async function disableDeregistrationProtection(ec2: EC2Client, imageId: string): Promise<void> {
+  await ec2.send(new DisableImageDeregistrationProtectionCommand({ ImageId: imageId }));
+}
+
 /** 'block-new-sharing' when block public access for AMIs is on in this account and Region, else 'unblocked'. */
 export async function imageBlockPublicAccessState(ec2: EC2Client): Promise<string | undefined> {
   return (await ec2.send(new GetImageBlockPublicAccessStateCommand({}))).ImageBlockPublicAccessState;
+}
+
+/** EC2 answers InvalidAMIID.NotFound for an explicit id it does not know; an empty DescribeImages list means the same. */
+function imageNotFound(imageId: string): Error {
+  return Object.assign(new Error(`The image id '[${imageId}]' does not exist`), { name: 'InvalidAMIID.NotFound', $metadata: {} });
 }
 
 function toEntry(p: LaunchPermission): LaunchPermissionEntry {

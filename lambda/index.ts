@@ -5,6 +5,7 @@ import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { CfnResponse, sendResponse } from './cfn-response';
 import { Deadline, withDeadline } from './deadline';
 import { handleDeprecation } from './deprecation/resource';
+import { handleDeregistrationProtection } from './deregistration-protection/resource';
 import { handleDescription } from './description/resource';
 import { createEc2Client } from './ec2';
 import { DeclarationError, messageOf } from './errors';
@@ -22,6 +23,7 @@ const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiImdsPolicy': handleImdsPolicy,
   'Custom::AmiDescription': handleDescription,
   'Custom::AmiDeprecation': handleDeprecation,
+  'Custom::AmiDeregistrationProtection': handleDeregistrationProtection,
 };
 
 /** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */

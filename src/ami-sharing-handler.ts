@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ImageClaim, ImageClaims } from './handler/claims';
 import { EncryptionAccess } from './handler/encryption-access';
-import { DEPRECATION_ACCESS, ImageAccessPolicies } from './handler/image-access';
+import { DEPRECATION_ACCESS, DEREGISTRATION_PROTECTION_ACCESS, ImageAccessPolicies, ImageGrantKind } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
 import {
   FUNCTION_ONLY_CLOUDFORMATION_INVOKES,
@@ -20,6 +20,12 @@ import { suppressNagFindings } from './nag-suppressions';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'ami-attribute-handler');
+
+/** The claims whose handler needs other actions than the attribute reads and writes of ImageAccess policies. */
+const LIFECYCLE_GRANTS: Partial<Record<string, ImageGrantKind>> = {
+  deprecation: DEPRECATION_ACCESS,
+  deregistrationProtection: DEREGISTRATION_PROTECTION_ACCESS,
+};
 
 /**
  * Settings of the one handler function cdk-ami-sharing adds to a stack.
@@ -91,7 +97,8 @@ export class AmiSharingHandler extends Construct {
   public readonly role: iam.IRole;
 
   private readonly imageAccess: ImageAccessPolicies;
-  private deprecationAccess?: ImageAccessPolicies;
+  /** The image policies of AmiDeprecation and AmiDeregistrationProtection, by kind, created on first use. */
+  private readonly lifecycleAccess = new Map<ImageGrantKind, ImageAccessPolicies>();
   private imageReadsAdded = false;
   private readonly encryptionAccess: EncryptionAccess;
   private readonly logsPolicy: iam.ManagedPolicy;
@@ -164,7 +171,8 @@ export class AmiSharingHandler extends Construct {
       serviceTimeout: SERVICE_TIMEOUT,
       properties: claim.properties,
     });
-    resource.node.addDependency(claim.attribute === 'deprecation' ? this.allowDeprecation(claim.imageId) : this.imageAccess.grant(claim.imageId));
+    const lifecycle = LIFECYCLE_GRANTS[claim.attribute];
+    resource.node.addDependency(lifecycle ? this.allowLifecycle(lifecycle, claim.imageId) : this.imageAccess.grant(claim.imageId));
     this.checkPolicyQuota();
     return resource;
   }
@@ -224,17 +232,21 @@ export class AmiSharingHandler extends Construct {
   }
 
   /**
-   * EnableImageDeprecation and DisableImageDeprecation on this image only, and DescribeImages (where EC2 reports the
-   * deprecation time; it has no resource-level permissions) in the log policy, as the encryption checks are.
+   * `kind`'s actions on this image only, and DescribeImages (where EC2 reports the deprecation time and the
+   * deregistration protection; it has no resource-level permissions) in the log policy, as the encryption checks are.
    */
-  private allowDeprecation(imageId: string): iam.ManagedPolicy {
+  private allowLifecycle(kind: ImageGrantKind, imageId: string): iam.ManagedPolicy {
     if (!this.imageReadsAdded) {
       this.imageReadsAdded = true;
       this.logsPolicy.addStatements(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
       suppressNagFindings(this.logsPolicy.node.defaultChild as CfnResource, IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
     }
-    this.deprecationAccess ??= new ImageAccessPolicies(this, this.role, DEPRECATION_ACCESS);
-    return this.deprecationAccess.grant(imageId);
+    let policies = this.lifecycleAccess.get(kind);
+    if (!policies) {
+      policies = new ImageAccessPolicies(this, this.role, kind);
+      this.lifecycleAccess.set(kind, policies);
+    }
+    return policies.grant(imageId);
   }
 
   /** Warns when an update could attach more managed policies to the role than IAM's default quota (policy-quota.ts). */
@@ -243,7 +255,8 @@ export class AmiSharingHandler extends Construct {
     this.policyQuota.check({
       // The log policy (which also holds the encryption checks), then the optional ones.
       updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0),
-      replacedOnChange: this.imageAccess.policyCount + (this.deprecationAccess?.policyCount ?? 0) + (encryption.keyGrants ? 1 : 0),
+      replacedOnChange: this.imageAccess.policyCount + [...this.lifecycleAccess.values()].reduce((n, p) => n + p.policyCount, 0)
+        + (encryption.keyGrants ? 1 : 0),
     });
   }
 }

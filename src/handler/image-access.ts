@@ -46,6 +46,13 @@ export const DEPRECATION_ACCESS: ImageGrantKind = {
   description: 'cdk-ami-sharing handler: set and cancel the deprecation of these AMIs only',
 };
 
+/** What AmiDeregistrationProtection needs on its image, in policies of their own for the same reasons. */
+export const DEREGISTRATION_PROTECTION_ACCESS: ImageGrantKind = {
+  name: 'ImageProtection',
+  actions: ['ec2:EnableImageDeregistrationProtection', 'ec2:DisableImageDeregistrationProtection'],
+  description: 'cdk-ami-sharing handler: turn deregistration protection of these AMIs only on and off',
+};
+
 interface ImagePolicy {
   readonly policy: iam.ManagedPolicy;
   readonly statement: iam.PolicyStatement;

@@ -7,3 +7,4 @@ export * from './principals';
 export * from './image';
 export * from './encryption';
 export * from './deprecation';
+export * from './deregistration-protection';
