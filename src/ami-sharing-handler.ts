@@ -97,8 +97,6 @@ export class AmiSharingHandler extends Construct {
   public readonly role: iam.IRole;
 
   private readonly imageAccess: ImageAccessPolicies;
-  /** The image policies of AmiDeprecation and AmiDeregistrationProtection, by kind, created on first use. */
-  private readonly lifecycleAccess = new Map<ImageGrantKind, ImageAccessPolicies>();
   private imageReadsAdded = false;
   private readonly encryptionAccess: EncryptionAccess;
   private readonly logsPolicy: iam.ManagedPolicy;
@@ -241,12 +239,7 @@ export class AmiSharingHandler extends Construct {
       this.logsPolicy.addStatements(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
       suppressNagFindings(this.logsPolicy.node.defaultChild as CfnResource, IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
     }
-    let policies = this.lifecycleAccess.get(kind);
-    if (!policies) {
-      policies = new ImageAccessPolicies(this, this.role, kind);
-      this.lifecycleAccess.set(kind, policies);
-    }
-    return policies.grant(imageId);
+    return this.imageAccess.grant(imageId, kind);
   }
 
   /** Warns when an update could attach more managed policies to the role than IAM's default quota (policy-quota.ts). */
@@ -255,8 +248,7 @@ export class AmiSharingHandler extends Construct {
     this.policyQuota.check({
       // The log policy (which also holds the encryption checks), then the optional ones.
       updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0),
-      replacedOnChange: this.imageAccess.policyCount + [...this.lifecycleAccess.values()].reduce((n, p) => n + p.policyCount, 0)
-        + (encryption.keyGrants ? 1 : 0),
+      replacedOnChange: this.imageAccess.policyCount + (encryption.keyGrants ? 1 : 0),
     });
   }
 }

@@ -25,6 +25,7 @@ test('declares a Custom::AmiDeprecation with the image and the time in UTC', () 
 });
 
 test('the handler may enable and cancel deprecation of the declared image only, and read DescribeImages', () => {
+  // (The statements of one policy are in the order the constructs first needed them.)
   const s = stack();
   new AmiDeprecation(s, 'Deprecation', { imageId: IMAGE, deprecateAt: new Date('2030-01-01T00:00:00Z') });
   new AmiDescription(s, 'Other', { imageId: 'ami-11111111', description: 'not deprecated' });
@@ -35,12 +36,12 @@ test('the handler may enable and cancel deprecation of the declared image only, 
     { Effect: 'Allow', Action: ['ec2:EnableImageDeprecation', 'ec2:DisableImageDeprecation'], Resource: imageArn(IMAGE) },
     { Effect: 'Allow', Action: ['ec2:DescribeImageAttribute', 'ec2:ModifyImageAttribute'], Resource: imageArn('ami-11111111') },
   ]);
-  // The custom resource waits for its grant.
-  const [deprecationPolicy] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', {
-    Properties: { Description: 'cdk-ami-sharing handler: set and cancel the deprecation of these AMIs only' },
+  // In the image policy (no policy of its own: the role holds 10), which the custom resource waits for.
+  const [imagePolicy] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', {
+    Properties: { Description: 'cdk-ami-sharing handler: attributes, deprecation, deregistration protection of these AMIs only' },
   }));
-  expect(deprecationPolicy).toMatch(/^CdkAmiSharingHandlerImageDeprecation[0-9A-F]{16}$/);
-  template.hasResource('Custom::AmiDeprecation', { DependsOn: Match.arrayWith([deprecationPolicy]) });
+  expect(imagePolicy).toMatch(/^CdkAmiSharingHandlerImageAccess[0-9A-F]{16}$/);
+  template.hasResource('Custom::AmiDeprecation', { DependsOn: Match.arrayWith([imagePolicy]) });
 });
 
 test('an image id from a token: the resolved id is written into the policy description, so a new AMI replaces the policy', () => {
@@ -48,7 +49,10 @@ test('an image id from a token: the resolved id is written into the policy descr
   const image = new CfnParameter(s, 'Image');
   new AmiDeprecation(s, 'Deprecation', { imageId: image.valueAsString, deprecateAt: new Date('2030-01-01T00:00:00Z') });
   Template.fromStack(s).hasResourceProperties('AWS::IAM::ManagedPolicy', {
-    Description: { 'Fn::Join': ['', ['cdk-ami-sharing handler: set and cancel the deprecation of these AMIs only; resolved at deploy time: ', { Ref: 'Image' }]] },
+    Description: { 'Fn::Join': ['', [
+      'cdk-ami-sharing handler: attributes, deprecation, deregistration protection of these AMIs only; resolved at deploy time: ',
+      { Ref: 'Image' },
+    ]] },
   });
 });
 

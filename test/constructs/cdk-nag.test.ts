@@ -4,7 +4,7 @@ import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { AmiDeprecation, AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
+import { AmiDeprecation, AmiDeregistrationProtection, AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
 
 function everyConstruct(): Stack {
   const app = new App();
@@ -27,6 +27,7 @@ function everyConstruct(): Stack {
   new AmiImdsPolicy(stack, 'Imds', { imageId: 'ami-0123456789abcdef0' });
   new AmiDescription(stack, 'Desc', { imageId: 'ami-0123456789abcdef0', description: 'Golden image' });
   new AmiDeprecation(stack, 'Deprecation', { imageId: 'ami-0fedcba9876543210', deprecateAt: new Date(Date.now() + 30 * 86_400_000) });
+  new AmiDeregistrationProtection(stack, 'Protection', { imageId: 'ami-0fedcba9876543210', withCooldown: true });
   return stack;
 }
 
