@@ -8,7 +8,8 @@ export const LAUNCH_PERMISSIONS = 'Custom::AmiLaunchPermissions';
 export const IMDS_POLICY = 'Custom::AmiImdsPolicy';
 export const DESCRIPTION = 'Custom::AmiDescription';
 export const DEPRECATION = 'Custom::AmiDeprecation';
-export const RESOURCE_TYPES = [LAUNCH_PERMISSIONS, IMDS_POLICY, DESCRIPTION, DEPRECATION] as const;
+export const DEREGISTRATION_PROTECTION = 'Custom::AmiDeregistrationProtection';
+export const RESOURCE_TYPES = [LAUNCH_PERMISSIONS, IMDS_POLICY, DESCRIPTION, DEPRECATION, DEREGISTRATION_PROTECTION] as const;
 
 /** The AMI id used at synth time and shown in docs/bad-inputs.md; the moto test passes a real AMI of its own. */
 export const EXAMPLE_IMAGE_ID = 'ami-0123456789abcdef0';
