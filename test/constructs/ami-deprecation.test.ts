@@ -49,10 +49,12 @@ test('an image id from a token: the resolved id is written into the policy descr
   const image = new CfnParameter(s, 'Image');
   new AmiDeprecation(s, 'Deprecation', { imageId: image.valueAsString, deprecateAt: new Date('2030-01-01T00:00:00Z') });
   Template.fromStack(s).hasResourceProperties('AWS::IAM::ManagedPolicy', {
-    Description: { 'Fn::Join': ['', [
-      'cdk-ami-sharing handler: attributes, deprecation, deregistration protection of these AMIs only; resolved at deploy time: ',
-      { Ref: 'Image' },
-    ]] },
+    Description: {
+      'Fn::Join': ['', [
+        'cdk-ami-sharing handler: attributes, deprecation, deregistration protection of these AMIs only; resolved at deploy time: ',
+        { Ref: 'Image' },
+      ]],
+    },
   });
 });
 
