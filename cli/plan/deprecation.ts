@@ -32,7 +32,7 @@ export const deprecationPlanner: ResourcePlanner = {
         const live = findings.value(await input.live.deprecation(desired.image.id), desired.image.id, 'target');
         if (live) {
           const decision = planDeprecation(desired.image.id, target, live.value, now, 'DeprecateAt');
-          if (false) {
+          if (decision.refusal) {
             findings.addError(`the deploy would fail: ${decision.refusal}`);
           } else if (decision.change.action !== 'none') {
             findings.changes.push({

@@ -6,6 +6,8 @@
 // handler's pure plan module, and report grants/revocations and drift. The model (model.ts) takes new Change and Drift
 // kinds; the renderers show unknown kinds generically until they learn them. (Key grants and snapshot permissions are
 // AmiLaunchPermissions' own: launch-permissions.ts plans them with encryption.ts.)
+import { deprecationPlanner } from './deprecation';
+import { deregistrationProtectionPlanner } from './deregistration-protection';
 import { descriptionPlanner } from './description';
 import { imdsPolicyPlanner } from './imds-policy';
 import { launchPermissionsPlanner } from './launch-permissions';
@@ -15,6 +17,8 @@ export const PLANNERS: Readonly<Record<string, ResourcePlanner>> = {
   'Custom::AmiLaunchPermissions': launchPermissionsPlanner,
   'Custom::AmiDescription': descriptionPlanner,
   'Custom::AmiImdsPolicy': imdsPolicyPlanner,
+  'Custom::AmiDeprecation': deprecationPlanner,
+  'Custom::AmiDeregistrationProtection': deregistrationProtectionPlanner,
 };
 
 /** Whether a template resource is a construct of this library (for this command or a newer one). */
