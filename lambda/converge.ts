@@ -39,13 +39,16 @@ export async function readPatiently<T>(context: Pick<RequestContext, 'deadline'>
   }
 }
 
-/** The first read of an attribute, waiting for the AMI and the handler's access to it to appear. */
+/**
+ * The first read of an attribute, waiting for the AMI and the handler's access to it to appear. `what` names the call
+ * and what it reads, e.g. 'DescribeImageAttribute description'.
+ */
 export async function readWaitingForImageAndAccess<T>(context: RequestContext, imageId: string, what: string, read: () => Promise<T>): Promise<T> {
   try {
     return await patiently(context, error => isImageGone(error) || isAccessDenied(error), read);
   } catch (error) {
     if (isImageGone(error)) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`);
-    throw new Error(`DescribeImageAttribute ${what} of ${imageId} failed: ${messageWithAccessHint(error)}`);
+    throw new Error(`${what} of ${imageId} failed: ${messageWithAccessHint(error)}`);
   }
 }
 

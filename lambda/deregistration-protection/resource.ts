@@ -58,7 +58,8 @@ export const handleDeregistrationProtection: ResourceHandler = async (event, con
   const desired = parseProtectionProperties(event.ResourceProperties);
   const sameImage = event.RequestType === 'Update' && parseProtectionPhysicalId(event.PhysicalResourceId)?.imageId === desired.imageId;
   return undoingOnFailure(!sameImage, desired.imageId, async undo => {
-    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'deregistration protection', () => readLive(context, desired.imageId));
+    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'DescribeImages (deregistration protection)',
+      () => readLive(context, desired.imageId));
     const physicalResourceId = sameImage ? event.PhysicalResourceId : protectionPhysicalId(desired.imageId, live.state);
     const writes = await apply(context, desired.imageId, planProtection(desired.target, live), undo, live);
     return { physicalResourceId, data: { ImageId: desired.imageId, DeregistrationProtection: desired.target }, changes: { writes } };

@@ -33,7 +33,7 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   // A Create that fails is cleaned up by CloudFormation's rollback Delete; an Update that fails on another AMI is not.
   const replacing = event.RequestType === 'Update' && !sameImage;
   const changes = await undoingOnFailure(replacing, desired.imageId, async undo => {
-    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'launchPermission',
+    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'DescribeImageAttribute launchPermission',
       () => describeLaunchPermissions(context.ec2, desired.imageId));
     const planFor = (current: Set<string>) => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode });
     const first = planFor(live);

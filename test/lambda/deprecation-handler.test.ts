@@ -167,3 +167,14 @@ describe('Custom::AmiDeprecation', () => {
     });
   });
 });
+
+test('a read the role is refused (after the wait for IAM): FAILED naming DescribeImages, no write', async () => {
+  ec2.on(DescribeImagesCommand).rejects(awsError('UnauthorizedOperation', 'not authorized'));
+  // 22 s of invocation time leave 2 s of waiting for IAM before the handler gives up.
+  const answer = await cfn(22_000).send({
+    RequestType: 'Create', LogicalResourceId: 'Deprecation', ResourceType: 'Custom::AmiDeprecation', ResourceProperties: props(inDays(30)),
+  } as any);
+  expect(answer.Status).toBe('FAILED');
+  expect(answer.Reason).toMatch(new RegExp(`^DescribeImages \\(deprecation time\\) of ${IMAGE} failed: UnauthorizedOperation: not authorized\\. `));
+  expect(writes()).toBe(0);
+});
