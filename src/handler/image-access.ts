@@ -6,8 +6,9 @@ import { nameAfterContent } from './content-named';
 /**
  * Images per customer-managed policy. IAM counts a managed policy at most 6,144 characters (whitespace excluded); one
  * image ARN takes at most 65 of them in the longest partition and Region names
- * ("arn:aws-us-gov:ec2:us-gov-west-1::image/ami-0123456789abcdef0" plus quotes and a comma), so 85 images stay below
- * 5,600 with the statement around them. A role holds 10 managed policies by default. Image policies are replaced,
+ * ("arn:aws-us-gov:ec2:us-gov-west-1::image/ami-0123456789abcdef0" plus quotes and a comma), so 85 image ARNs stay
+ * below 5,600 with the statements around them (an AMI with deprecation or protection as well is listed once per
+ * statement, and counts once per listing). A role holds 10 managed policies by default. Image policies are replaced,
  * not updated, when their images change, so during an update old and new ones are attached together: with the log
  * policy and the public-sharing checks, 4 image policies (340 AMIs) stay within 10 even if all of them change at once;
  * beyond that synthesis warns (policy-quota.ts).
