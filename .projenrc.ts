@@ -1,8 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { awscdk, javascript, JsonFile } from 'projen';
 
 // The peer floor users get. 2.189.1 is the oldest aws-cdk-lib we build and test against that has everything the
-// constructs use: CustomResource.serviceTimeout and Function.logGroup (the nodejs24.x runtime is named directly, as
-// Runtime.NODEJS_24_X only came in 2.224.0). Raising it forces every user to upgrade, so raise it only for a feature
+// constructs use: CustomResource.serviceTimeout and Function.logGroup (on it the handler's runtime, nodejs24.x, is named
+// directly, as Runtime.NODEJS_24_X only came in 2.224.0: src/handler/runtime.ts). Raising it forces every user to upgrade, so raise it only for a feature
 // we need. The latest aws-cdk-lib, with cdk-nag 2 and 3, is checked by .ci/compat.
 const CDK_VERSION = '2.189.1';
 
@@ -67,7 +69,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'lambda', 'cli', 'example', 'scripts', 'build-tools', 'projenrc', '.projenrc.ts'],
   },
   experimentalIntegRunner: true,
-  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/', '/.node24/'],
+  gitignore: ['/assets/', '/cdk.out/', '/example/cdk.out/', 'cdk.context.json', '/.bench/'],
 });
 
 // The handler bundle ships in the npm tarball (assets/ is not in .npmignore), is rebuilt before every compile, and is
@@ -115,26 +117,39 @@ project.addTask('bench', {
   ],
 });
 
-// The handler runs on Lambda's nodejs24.x, the tests on this machine's node: its moto lifecycle and fault suites run on
-// Node 24 as well, from the npm registry's `node` package (it ships the real binary), kept out of git in .node24/.
-project.addTask('test:node24', {
-  description: 'The handler\'s moto lifecycle (plain and encrypted AMIs) and fault suites on Node 24, the Lambda runtime\'s (installed from npm into .node24/)',
-  steps: [
-    { spawn: bundle.name },
-    {
-      // (projen runs a command named `test` as something else: the check is node's.)
-      exec: 'node -e "process.exit(require(\'fs\').existsSync(\'.node24/node_modules/.bin/node\') ? 0 : 1)" '
-        + '|| npm install --no-save --no-audit --no-fund --prefix .node24 node@24',
-    },
-    { exec: '.node24/node_modules/.bin/node --version' },
-    {
-      exec: '.node24/node_modules/.bin/node node_modules/jest/bin/jest.js --coverage=false --ci '
-        + 'test/moto/launch-permissions-lifecycle.test.ts test/moto/imds-and-description-lifecycle.test.ts test/moto/faults.test.ts '
-        // The KMS client and the snapshot calls, which only encrypted AMIs exercise.
-        + 'test/moto/encrypted-ami-lifecycle.test.ts',
-    },
-  ],
+// The handler runs on the Lambda runtime its policy chooses (docs/lambda-runtime.md), the tests on this machine's node:
+// its moto lifecycle and fault suites run again on every Node major the policy can choose, from the npm registry's
+// `node` package (it ships the real binary), kept out of git in .nodeNN/. The list is data that .ci/compat reads too.
+const LAMBDA_NODE_MAJORS: number[] = JSON.parse(fs.readFileSync(path.join(__dirname, '.ci', 'lambda-node-majors.json'), 'utf8')).majors;
+const HANDLER_SUITES = [
+  'test/moto/launch-permissions-lifecycle.test.ts', 'test/moto/imds-and-description-lifecycle.test.ts', 'test/moto/faults.test.ts',
+  // The KMS client and the snapshot calls, which only encrypted AMIs exercise.
+  'test/moto/encrypted-ami-lifecycle.test.ts',
+];
+const lambdaNodes = project.addTask('test:lambda-nodes', {
+  description: `The handler's moto suites on every Node major its Lambda runtime policy can choose (${LAMBDA_NODE_MAJORS.join(', ')})`,
 });
+for (const major of LAMBDA_NODE_MAJORS) {
+  const dir = `.node${major}`;
+  const node = `${dir}/node_modules/.bin/node`;
+  const task = project.addTask(`test:node${major}`, {
+    description: `The handler's moto lifecycle (plain and encrypted AMIs) and fault suites on Node ${major} (installed from npm into ${dir}/)`,
+    steps: [
+      { spawn: bundle.name },
+      {
+        // (projen runs a command named `test` as something else: the check is node's.)
+        exec: `node -e "process.exit(require('fs').existsSync('${node}') ? 0 : 1)" `
+          + `|| npm install --no-save --no-audit --no-fund --prefix ${dir} node@${major}`,
+      },
+      // The major that runs must be the one asked for (an npm mirror lagging behind would otherwise pass silently).
+      { exec: `${node} -e "const v = process.versions.node; console.log('node ' + v); process.exit(v.split('.')[0] === '${major}' ? 0 : 1)"` },
+      { exec: `${node} node_modules/jest/bin/jest.js --coverage=false --ci ${HANDLER_SUITES.join(' ')}` },
+    ],
+  });
+  lambdaNodes.spawn(task);
+  project.gitignore.addPatterns(`/${dir}/`);
+  project.addPackageIgnore(`/${dir}/`);
+}
 
 // experimentalIntegRunner adds the integ packages at @latest, which want a newer aws-cdk-lib than our floor: pin
 // versions that exist on the registry and match it.
@@ -165,7 +180,6 @@ project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/cli/');
 project.addPackageIgnore('/example/');
 project.addPackageIgnore('/scripts/');
-project.addPackageIgnore('/.node24/');
 
 // Type-checking (and eslint's project service) for the folders outside src/ and test/: the handler, the example and
 // the scripts, with the same compiler options as the tests.
@@ -176,7 +190,7 @@ for (const dir of ['lambda', 'cli', 'example', 'scripts']) {
 }
 
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
-// Tests and scripts run on this machine's node 20; the bundled handler runs on nodejs24.x, where the SDK is silent.
+// Tests and scripts run on this machine's node 20; the bundled handler runs on nodejs24.x or newer, where the SDK is silent.
 project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // Added last: projen drops earlier patterns under /test/ when it un-ignores /test/ itself. The integ snapshot's copy of

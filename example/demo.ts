@@ -5,6 +5,7 @@ import { DeregisterImageCommand, ModifyImageAttributeCommand } from '@aws-sdk/cl
 import { App } from 'aws-cdk-lib';
 import { LaunchPermission, LaunchPermissionMode } from '../src';
 import { encryptedAmiDemo } from './encrypted-demo';
+import { enforcementDemo } from './enforcement-demo';
 import { planDemo } from './plan-demo';
 import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
 import { tokenRolloverDemo } from './token-rollover-demo';
@@ -90,6 +91,8 @@ async function main() {
     await step('Delete after the AMI is gone (success, no write)', [], () => again.destroy());
 
     if (!await planDemo(env, print)) failed = true;
+
+    if (!await enforcementDemo(env, print)) failed = true;
 
     const answers = [...cfn.answers, ...hardening.answers, ...again.answers];
     print(`CloudFormation answers: ${answers.map(a => `${a.requestType}=${a.Status}`).join(' ')}`);

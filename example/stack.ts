@@ -1,7 +1,7 @@
 // The example stack from the README: a golden AMI shared with one account, an organization and an OU.
-import { App, CfnParameter, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../src';
+import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission, LaunchPermissionMode } from '../src';
 
 export const CONSUMER_ACCOUNT = '111122223333';
 export const ORGANIZATION_ARN = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
@@ -16,11 +16,14 @@ export interface GoldenAmiSharingStackProps extends StackProps {
   readonly description?: string;
   /** Also require IMDSv2 for instances launched from the AMI (irreversible). */
   readonly requireImdsV2?: boolean;
+  /** Put the AMI back to the declaration on a schedule, between deployments (AmiSharingHandler.configure). */
+  readonly enforceEvery?: Duration;
 }
 
 export class GoldenAmiSharingStack extends Stack {
   constructor(scope: Construct, id: string, props: GoldenAmiSharingStackProps) {
     super(scope, id, props);
+    if (props.enforceEvery) AmiSharingHandler.configure(this, { enforceEvery: props.enforceEvery });
     const imageId = props.imageId ?? new CfnParameter(this, 'GoldenAmi', { type: 'String' }).valueAsString;
     new AmiLaunchPermissions(this, 'ShareGoldenAmi', {
       imageId,

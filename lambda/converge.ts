@@ -14,8 +14,10 @@ const PATIENCE_MS = 90_000;
  * Calls `call` until it succeeds, retrying with backoff while it fails with an error `waitFor` accepts, up to a
  * bounded patience; then throws the last error. Only for calls that change nothing.
  */
-export async function patiently<T>(context: Pick<RequestContext, 'deadline'>, waitFor: (error: unknown) => boolean, call: () => Promise<T>): Promise<T> {
-  const patience = context.deadline.within(PATIENCE_MS);
+export async function patiently<T>(
+  context: Pick<RequestContext, 'deadline' | 'outsideDeployment'>, waitFor: (error: unknown) => boolean, call: () => Promise<T>): Promise<T> {
+  // Outside a deployment nothing is new: an AMI that is not there, or a denial, will not go away by waiting.
+  const patience = context.deadline.within(context.outsideDeployment ? 0 : PATIENCE_MS);
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
@@ -31,7 +33,7 @@ export async function patiently<T>(context: Pick<RequestContext, 'deadline'>, wa
  * that allows it may be as new as this deployment, so a denial is waited out like the first read's; a failure names
  * `what` was read.
  */
-export async function readPatiently<T>(context: Pick<RequestContext, 'deadline'>, what: string, call: () => Promise<T>): Promise<T> {
+export async function readPatiently<T>(context: Pick<RequestContext, 'deadline' | 'outsideDeployment'>, what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await patiently(context, isAccessDenied, call);
   } catch (error) {
@@ -47,8 +49,9 @@ export async function readWaitingForImageAndAccess<T>(context: RequestContext, i
   try {
     return await patiently(context, error => isImageGone(error) || isAccessDenied(error), read);
   } catch (error) {
-    if (isImageGone(error)) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`);
-    throw new Error(`${what} of ${imageId} failed: ${messageWithAccessHint(error)}`);
+    // The cause stays attached: enforcement tells a deregistered AMI from a failure by it.
+    if (isImageGone(error)) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`, { cause: error });
+    throw new Error(`${what} of ${imageId} failed: ${messageWithAccessHint(error)}`, { cause: error });
   }
 }
 

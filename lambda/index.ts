@@ -1,22 +1,28 @@
 // The entry point CloudFormation invokes (the custom resource's ServiceToken is this function's ARN). It always
 // answers CloudFormation itself: SUCCESS for a verified state, FAILED with a reason for anything else, and FAILED
-// shortly before the invocation would time out.
+// shortly before the invocation would time out. The stack's enforcement schedule, when configured, invokes it too
+// (enforcement/run.ts).
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { CfnResponse, sendResponse } from './cfn-response';
+import { createCloudFormationClient } from './cloudformation';
 import { Deadline, withDeadline } from './deadline';
 import { handleDeprecation } from './deprecation/resource';
 import { handleDeregistrationProtection } from './deregistration-protection/resource';
 import { handleDescription } from './description/resource';
 import { createEc2Client } from './ec2';
+import { emitEnforcementMetrics } from './enforcement/metric';
+import { enforceStack } from './enforcement/run';
 import { DeclarationError, messageOf } from './errors';
 import { handleImdsPolicy } from './imds-policy/resource';
 import { createKmsClient } from './kms';
 import { handleLaunchPermissions } from './launch-permissions/resource';
 import { log } from './log';
 import { Outcome, ResourceHandler } from './resource';
+import { EnforcementEvent, isEnforcementEvent } from '../src/handler/enforcement-contract';
 
 const ec2 = createEc2Client();
 const kms = createKmsClient();
+const cfn = createCloudFormationClient();
 
 const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiLaunchPermissions': handleLaunchPermissions,
@@ -31,7 +37,8 @@ const ANSWER_MARGIN_MS = 20_000;
 /** When the watchdog answers FAILED if the work has not finished. */
 const WATCHDOG_MARGIN_MS = 8_000;
 
-export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
+export async function handler(event: CloudFormationCustomResourceEvent | EnforcementEvent, context: Context): Promise<void> {
+  if (isEnforcementEvent(event)) return enforce(event, context);
   const started = Date.now();
   const remaining = context.getRemainingTimeInMillis();
   const fields = {
@@ -84,5 +91,25 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     await answer({ Status: 'FAILED', PhysicalResourceId: fallbackId, Reason: messageOf(error) });
   } finally {
     clearTimeout(watchdog);
+  }
+}
+
+/**
+ * A scheduled enforcement run. It never throws: the schedule does not retry (the next run comes soon enough), and a
+ * failure is in the log and in the EnforcementFailures metric.
+ */
+async function enforce(event: EnforcementEvent, context: Context): Promise<void> {
+  log('INFO', 'enforcement: start', { stackId: event.stackId });
+  const deadline = new Deadline(Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
+  try {
+    const result = await withDeadline(deadline, () => enforceStack(event, {
+      cfn, handlers: HANDLERS, functionArn: context.invokedFunctionArn, context: { ec2, kms, deadline, outsideDeployment: true },
+    }));
+    if (result.stackName && !result.idle) emitEnforcementMetrics(result.stackName, result);
+  } catch (error) {
+    log('ERROR', 'enforcement: could not read the stack', { stackId: event.stackId, error: messageOf(error) });
+    // The stack's name is the last part of its id but one: arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>.
+    const stackName = event.stackId.split('/')[1];
+    if (stackName) emitEnforcementMetrics(stackName, { corrections: 0, failures: 1 });
   }
 }

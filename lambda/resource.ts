@@ -8,6 +8,12 @@ export interface RequestContext {
   readonly ec2: EC2Client;
   readonly kms: KMSClient;
   readonly deadline: Deadline;
+  /**
+   * True when the request does not come from a deployment but from the enforcement schedule (lambda/enforcement/):
+   * nothing was just created (no AMI or IAM policy to wait for), and no CloudFormation rollback follows a failure, so
+   * the request takes back its own writes when it fails.
+   */
+  readonly outsideDeployment?: boolean;
 }
 
 /** A successful outcome; failures are thrown. */
@@ -19,7 +25,14 @@ export interface Outcome {
    */
   readonly data: Record<string, string | number>;
   /** What this invocation changed, for the logs only. */
-  readonly changes: { readonly writes: number; readonly added?: number; readonly removed?: number };
+  readonly changes: {
+    readonly writes: number;
+    readonly added?: number;
+    readonly removed?: number;
+    /** The grants written (launch permissions, key grants, snapshot permissions, as keys): who gained or lost what. */
+    readonly addedKeys?: string[];
+    readonly removedKeys?: string[];
+  };
 }
 
 /** One custom resource type's implementation of Create, Update and Delete. */

@@ -20,13 +20,22 @@ export interface SetChanges {
   readonly writes: number;
   readonly added: number;
   readonly removed: number;
+  /** The keys written, for the logs (enforcement reports what it put back). */
+  readonly addedKeys: string[];
+  readonly removedKeys: string[];
 }
 
-export const NO_CHANGES: SetChanges = { writes: 0, added: 0, removed: 0 };
+export const NO_CHANGES: SetChanges = { writes: 0, added: 0, removed: 0, addedKeys: [], removedKeys: [] };
 
 /** What several sets' convergences did together. */
 export function sumChanges(...changes: SetChanges[]): SetChanges {
-  return changes.reduce((a, b) => ({ writes: a.writes + b.writes, added: a.added + b.added, removed: a.removed + b.removed }), NO_CHANGES);
+  return changes.reduce((a, b) => ({
+    writes: a.writes + b.writes,
+    added: a.added + b.added,
+    removed: a.removed + b.removed,
+    addedKeys: [...a.addedKeys, ...b.addedKeys],
+    removedKeys: [...a.removedKeys, ...b.removedKeys],
+  }), NO_CHANGES);
 }
 
 /**
@@ -43,7 +52,9 @@ export async function convergeSet(context: RequestContext, set: GrantSet, planFo
   let waits = 0;
   for (let live = firstRead ?? await set.read(), reads = 1; ; reads++) {
     const plan = planFor(live);
-    if (isEmpty(plan)) return { writes, added: written.add.length, removed: written.remove.length };
+    if (isEmpty(plan)) {
+      return { writes, added: written.add.length, removed: written.remove.length, addedKeys: written.add, removedKeys: written.remove };
+    }
     if (reads > 1 && context.deadline.passed()) {
       const differences = describeDifferences(plan);
       const more = differences.length > 10 ? `; and ${differences.length - 10} more` : '';

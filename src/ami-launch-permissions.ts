@@ -25,7 +25,9 @@ export interface AmiLaunchPermissionsProps {
   readonly permissions: LaunchPermission[];
 
   /**
-   * Whether principals added outside this construct are left alone (ADDITIVE) or revoked (EXCLUSIVE).
+   * Whether principals added outside this construct are left alone (ADDITIVE) or revoked (EXCLUSIVE) when the handler
+   * converges it: at deployments that create it or change its properties, and on the stack's enforcement schedule if
+   * it has one (`AmiSharingHandler.configure(scope, { enforceEvery })`).
    *
    * @default LaunchPermissionMode.ADDITIVE
    */

@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { CfnResource, CustomResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,6 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ImageClaim, ImageClaims } from './handler/claims';
 import { EncryptionAccess } from './handler/encryption-access';
+import { Enforcement } from './handler/enforcement';
+import { CORRECTIONS_METRIC, FAILURES_METRIC, METRIC_DIMENSION, METRIC_NAMESPACE } from './handler/enforcement-contract';
 import { DEPRECATION_ACCESS, DEREGISTRATION_PROTECTION_ACCESS, ImageAccessPolicies, ImageGrantKind } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
 import {
@@ -16,6 +19,7 @@ import {
   READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
 } from './handler/nag-reasons';
 import { PolicyQuotaWarning } from './handler/policy-quota';
+import { defaultHandlerRuntime, handlerRuntimeError } from './handler/runtime';
 import { suppressNagFindings } from './nag-suppressions';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
@@ -51,6 +55,32 @@ export interface AmiSharingHandlerProps {
    * @default - CloudWatch Logs' own encryption at rest
    */
   readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * The Lambda runtime of the handler function: a Node.js runtime, nodejs24.x or newer.
+   *
+   * The default follows your aws-cdk-lib: when an upgrade of it adds a Node.js runtime, the handler moves to it (and
+   * cdk-nag's AwsSolutions-L1, which asks for the newest runtime aws-cdk-lib defines, stays satisfied). Choose one here
+   * to stay on a runtime, e.g. in a Region the newest runtime has not reached yet; cdk-nag then reports AwsSolutions-L1
+   * on the function once aws-cdk-lib defines a newer one, for you to acknowledge.
+   *
+   * @default - the newest Node.js runtime your aws-cdk-lib defines, and never older than nodejs24.x
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * Puts the AMIs back to what the stack declares on a schedule, between deployments, and not only when a deployment
+   * changes a construct's properties (CloudFormation invokes the handler only then).
+   *
+   * Every period an EventBridge Scheduler schedule invokes the handler, which reads the stack's deployed template,
+   * parameter values and physical ids from CloudFormation and converges each construct as an Update with unchanged
+   * properties would: EXCLUSIVE revokes anyone added by hand, ADDITIVE grants what is declared and missing (and revokes
+   * nobody), attributes go back to their declared values. It skips a run while a stack operation is in progress. What
+   * it puts back is logged and counted (`metricCorrections()`). At least 15 minutes, in whole minutes.
+   *
+   * @default - no schedule: the AMIs are converged when a deployment creates, updates or deletes a construct
+   */
+  readonly enforceEvery?: Duration;
 }
 
 /**
@@ -70,6 +100,8 @@ export class AmiSharingHandler extends Construct {
       throw new Error(`AmiSharingHandler.configure: the cdk-ami-sharing handler of stack ${stack.node.path} already exists; `
         + 'call configure() before adding any construct of cdk-ami-sharing to the stack, and only once');
     }
+    const runtimeError = props.runtime && handlerRuntimeError('AmiSharingHandlerProps.runtime', props.runtime);
+    if (runtimeError) throw new Error(runtimeError);
     new AmiSharingHandler(stack, AmiSharingHandler.ID, props);
   }
 
@@ -95,6 +127,9 @@ export class AmiSharingHandler extends Construct {
 
   /** The function's role: it may touch only the AMIs the stack declares. */
   public readonly role: iam.IRole;
+
+  /** The stack's name, the dimension of the enforcement metrics. */
+  private readonly stackName: string;
 
   private readonly imageAccess: ImageAccessPolicies;
   private imageReadsAdded = false;
@@ -140,10 +175,8 @@ export class AmiSharingHandler extends Construct {
       description: 'cdk-ami-sharing: converges AMI launch permissions and attributes for CloudFormation',
       code: lambda.Code.fromAsset(HANDLER_ASSET),
       handler: 'index.handler',
-      // Pinned, not "latest": a lookup puts a region map in the template and could pick a runtime the bundle was not
-      // built for (esbuild targets node24). Constructed by name because Runtime.NODEJS_24_X is newer than our
-      // aws-cdk-lib floor; the template is the same either way.
-      runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
+      // Fixed for a given aws-cdk-lib (no regional lookup, so no region map in users' snapshots): docs/lambda-runtime.md.
+      runtime: props.runtime ?? defaultHandlerRuntime(),
       timeout: HANDLER_TIMEOUT,
       memorySize: 256,
       role: this.role,
@@ -152,6 +185,42 @@ export class AmiSharingHandler extends Construct {
     fn.node.addDependency(logsPolicy);
     suppressNagFindings(fn.node.defaultChild as CfnResource, FUNCTION_ONLY_CLOUDFORMATION_INVOKES);
     this.function = fn;
+
+    this.stackName = Stack.of(this).stackName;
+    if (props.enforceEvery) {
+      new Enforcement(this, 'Enforcement', { handler: fn, handlerRole: this.role, period: props.enforceEvery });
+    }
+  }
+
+  /**
+   * How many constructs of this stack an enforcement run put back to their declaration (see `enforceEvery`): zero
+   * when nobody changed the AMIs by hand. Alarm on it to hear of every out-of-band share.
+   *
+   * @default - sum over 1 hour
+   */
+  public metricCorrections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.enforcementMetric(CORRECTIONS_METRIC, props);
+  }
+
+  /**
+   * How many constructs of this stack an enforcement run could not converge (refused, denied, out of time), counting
+   * a run that could not read the stack as one.
+   *
+   * @default - sum over 1 hour
+   */
+  public metricEnforcementFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.enforcementMetric(FAILURES_METRIC, props);
+  }
+
+  private enforcementMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { [METRIC_DIMENSION]: this.stackName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+      ...props,
+    });
   }
 
   /**

@@ -18,7 +18,9 @@ export enum LaunchPermissionMode {
 
   /**
    * The AMI's launch permissions become exactly the declared set: any other principal, including one added outside
-   * this stack, is revoked on every deployment.
+   * this stack, is revoked whenever the handler converges the construct. That is when a deployment creates it or
+   * changes its properties (CloudFormation invokes a custom resource only then), and on every run of the enforcement
+   * schedule if the stack has one (`AmiSharingHandler.configure(scope, { enforceEvery })`).
    */
   EXCLUSIVE = 'EXCLUSIVE',
 }

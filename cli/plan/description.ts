@@ -1,10 +1,10 @@
 // Custom::AmiDescription: whether a deploy sets the description (the handler's descriptionNeedsWrite), whether
 // CloudFormation's Delete restores the original the physical id remembers, and drift from the deployed description.
+import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, withImageId } from './planner';
+import { containsUnresolved } from '../../lambda/deployed-stack/resolve';
 import { parseDescriptionPhysicalId } from '../../lambda/description/original';
 import { descriptionNeedsWrite } from '../../lambda/description/plan';
 import { parseDescriptionProperties } from '../../lambda/description/resource';
-import { containsUnresolved } from '../resolve';
-import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, withImageId } from './planner';
 
 export const descriptionPlanner: ResourcePlanner = {
   async plan(input: PlannerInput): Promise<PlannerOutput> {

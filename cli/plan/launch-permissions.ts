@@ -6,6 +6,7 @@ import { checkEncryptionBeforeSharing } from './encryption-preflight';
 import { Change, Drift, isGrant, isRevocation, RevokeReason } from './model';
 import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, Side, withImageId } from './planner';
 import { Deadline } from '../../lambda/deadline';
+import { containsUnresolved } from '../../lambda/deployed-stack/resolve';
 import { managesEncryption } from '../../lambda/encryption/plan';
 import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/plan';
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
@@ -13,7 +14,6 @@ import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/publi
 import { pairKey } from '../../lambda/set-converge';
 import { launchPermissionFromKey, launchPermissionKey, PUBLIC_ACCESS_KEY } from '../../src/validation';
 import { throwIfFatal } from '../aws';
-import { containsUnresolved } from '../resolve';
 
 export const launchPermissionsPlanner: ResourcePlanner = {
   async plan(input: PlannerInput): Promise<PlannerOutput> {

@@ -1,11 +1,11 @@
 // The plan of every selected stack: read what is deployed (CloudFormation), pair it with what is synthesised, then let
 // each resource type's planner read the live AMIs (EC2) and decide with the handler's modules. Reads only.
+import { CLOUDFORMATION_READS, DeployedStack, readDeployedStack, readExports } from '../../lambda/deployed-stack/read';
+import { importsValues, Resolver } from '../../lambda/deployed-stack/resolve';
 import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
 import type { AssemblyStack } from '../assembly';
-import { AwsClients, FatalAwsError } from '../aws';
-import { DeployedStack, readDeployedStack, readExports } from '../deployed';
+import { AwsClients, describeFailure, FatalAwsError, throwIfFatal } from '../aws';
 import { LiveState } from '../live';
-import { importsValues, Resolver } from '../resolve';
 import { launchPermissionsDeclarationOf } from './launch-permissions';
 import { ConstructPlan, PlanReport, StackPlan } from './model';
 import type { PlannerInput } from './planner';
@@ -67,14 +67,20 @@ async function readStack(stack: AssemblyStack, clients: AwsClients): Promise<Sta
   const cfn = clients.cloudFormation(stack.region);
   const region = stack.region ?? await clients.configuredRegion();
   try {
-    const deployed = await readDeployedStack(cfn, stack.stackName);
-    const exports = importsValues(stack.template) || importsValues(deployed?.template) ? await readExports(cfn) : {};
+    const deployed = await readDeployedStack(cfn, stack.stackName, planCallFailure);
+    const exports = importsValues(stack.template) || importsValues(deployed?.template) ? await readExports(cfn, planCallFailure) : {};
     return { stack, region, deployed, pairs: pairConstructs(stack, deployed, new Resolver(deployed, exports)) };
   } catch (error) {
     if (error instanceof FatalAwsError) throw error;
     // Without the deployed declaration the plan would call every principal new: plan nothing for this stack.
     return { stack, region, pairs: [], error: `cannot read the deployed stack: ${(error as Error).message}` };
   }
+}
+
+/** A failed CloudFormation read of the plan: fatal ones stop it; others name the permission the plan needs. */
+function planCallFailure(error: unknown, what: string): Error {
+  throwIfFatal(error, what);
+  return new Error(describeFailure(error, what, CLOUDFORMATION_READS));
 }
 
 async function planConstruct(

@@ -12,6 +12,7 @@ import { descriptionPlanner } from './description';
 import { imdsPolicyPlanner } from './imds-policy';
 import { launchPermissionsPlanner } from './launch-permissions';
 import { ResourcePlanner } from './planner';
+import { servedByHandler } from '../../lambda/deployed-stack/library-resources';
 
 export const PLANNERS: Readonly<Record<string, ResourcePlanner>> = {
   'Custom::AmiLaunchPermissions': launchPermissionsPlanner,
@@ -26,6 +27,5 @@ export function isLibraryResource(resource: any, handlerLogicalIds: ReadonlySet<
   const type = String(resource?.Type ?? '');
   if (type in PLANNERS) return true;
   // A newer resource type of this library: served by the library's handler function.
-  const token = JSON.stringify(resource?.Properties?.ServiceToken ?? '');
-  return type.startsWith('Custom::Ami') && [...handlerLogicalIds].some(id => token.includes(`"${id}"`));
+  return type.startsWith('Custom::Ami') && servedByHandler(resource, handlerLogicalIds);
 }

@@ -1,13 +1,14 @@
 // Pairs each construct of this library as synthesised now with its deployed custom resource (by logical id), and works
 // out what CloudFormation would do with it: the properties compared as CloudFormation compares them (resolved), and
 // the AMI each side is on.
-import { parseDescriptionPhysicalId } from '../../lambda/description/original';
-import type { AssemblyStack } from '../assembly';
-import type { DeployedStack } from '../deployed';
-import { Resolver } from '../resolve';
 import { ConstructAction, ImageRef } from './model';
 import type { DeployedSide, Side } from './planner';
 import { isLibraryResource } from './planners';
+import { constructPath, handlerFunctionIds } from '../../lambda/deployed-stack/library-resources';
+import { imageIdOfPhysicalId } from '../../lambda/deployed-stack/physical-ids';
+import type { DeployedStack } from '../../lambda/deployed-stack/read';
+import { Resolver } from '../../lambda/deployed-stack/resolve';
+import type { AssemblyStack } from '../assembly';
 
 export interface ConstructPair {
   readonly logicalId: string;
@@ -101,26 +102,9 @@ function deployedSideOf(resource: any, physicalId: string | undefined, resolver:
   };
 }
 
-/**
- * The AMI in a physical id the handler made: '<ami>/launchPermission', '<ami>/imdsSupport', '<ami>/description/...'
- * (lambda/*\/resource.ts, lambda/description/original.ts). Undefined for an id it did not make (a failed Create's).
- */
-export function imageIdOfPhysicalId(type: string, physicalId: string | undefined): string | undefined {
-  if (!physicalId) return undefined;
-  if (type === 'Custom::AmiDescription') return parseDescriptionPhysicalId(physicalId)?.imageId;
-  const match = /^(ami-[0-9a-f]+)\/[A-Za-z]+$/.exec(physicalId);
-  return match?.[1];
-}
-
 /** Library resources of a template, by logical id. */
 function libraryResources(template: any): Record<string, any> {
   const resources: Record<string, any> = template?.Resources ?? {};
-  const handlers = new Set(Object.keys(resources).filter(id => resources[id]?.Type === 'AWS::Lambda::Function' && id.startsWith('CdkAmiSharingHandler')));
+  const handlers = handlerFunctionIds(template);
   return Object.fromEntries(Object.entries(resources).filter(([, r]) => isLibraryResource(r, handlers)));
-}
-
-/** 'Stack/Share/Resource/Default' -> 'Stack/Share': the construct, not its custom resource. */
-function constructPath(resource: any): string | undefined {
-  const path = resource?.Metadata?.['aws:cdk:path'];
-  return typeof path === 'string' ? path.replace(/\/Resource\/Default$/, '') : undefined;
 }

@@ -66,7 +66,7 @@ export const handleDeprecation: ResourceHandler = async (event, context): Promis
   const sameImage = event.RequestType === 'Update' && parseDeprecationPhysicalId(event.PhysicalResourceId)?.imageId === desired.imageId;
   // As for descriptions: a FAILED answer does not record the physical id holding the original, so a failure after the
   // write puts the original back itself.
-  return undoingOnFailure(!sameImage, desired.imageId, async undo => {
+  return undoingOnFailure(!sameImage || context.outsideDeployment === true, desired.imageId, async undo => {
     const live = await readWaitingForImageAndAccess(context, desired.imageId, 'DescribeImages (deprecation time)',
       () => describeDeprecation(context.ec2, desired.imageId));
     const decision = planDeprecation(desired.imageId, desired.deprecateAt, live, new Date(), 'DeprecateAt');

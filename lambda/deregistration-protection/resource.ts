@@ -57,7 +57,7 @@ export const handleDeregistrationProtection: ResourceHandler = async (event, con
 
   const desired = parseProtectionProperties(event.ResourceProperties);
   const sameImage = event.RequestType === 'Update' && parseProtectionPhysicalId(event.PhysicalResourceId)?.imageId === desired.imageId;
-  return undoingOnFailure(!sameImage, desired.imageId, async undo => {
+  return undoingOnFailure(!sameImage || context.outsideDeployment === true, desired.imageId, async undo => {
     const live = await readWaitingForImageAndAccess(context, desired.imageId, 'DescribeImages (deregistration protection)',
       () => readLive(context, desired.imageId));
     const physicalResourceId = sameImage ? event.PhysicalResourceId : protectionPhysicalId(desired.imageId, live.state);

@@ -30,9 +30,10 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   const previousDeclared = sameImage ? previousDeclaration(event.OldResourceProperties) : undefined;
   const previous = previousDeclared?.permissions;
 
-  // A Create that fails is cleaned up by CloudFormation's rollback Delete; an Update that fails on another AMI is not.
+  // A Create that fails is cleaned up by CloudFormation's rollback Delete; an Update that fails on another AMI is not,
+  // and nothing rolls back an enforcement run.
   const replacing = event.RequestType === 'Update' && !sameImage;
-  const changes = await undoingOnFailure(replacing, desired.imageId, async undo => {
+  const changes = await undoingOnFailure(replacing || context.outsideDeployment === true, desired.imageId, async undo => {
     const live = await readWaitingForImageAndAccess(context, desired.imageId, 'DescribeImageAttribute launchPermission',
       () => describeLaunchPermissions(context.ec2, desired.imageId));
     const planFor = (current: Set<string>) => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode });

@@ -1,10 +1,11 @@
 // The plan's pure parts: command line, template expressions resolved with the deployed stack, physical ids (made by
 // the handler's own functions), and what CloudFormation would do with each construct.
 import { parseArgs, UsageError } from '../../cli/args';
-import type { DeployedStack } from '../../cli/deployed';
 import { exitCodeOf } from '../../cli/plan/model';
-import { imageIdOfPhysicalId, pairConstructs } from '../../cli/plan/sides';
-import { Resolver } from '../../cli/resolve';
+import { pairConstructs } from '../../cli/plan/sides';
+import { imageIdOfPhysicalId } from '../../lambda/deployed-stack/physical-ids';
+import type { DeployedStack } from '../../lambda/deployed-stack/read';
+import { Resolver } from '../../lambda/deployed-stack/resolve';
 import { descriptionPhysicalId } from '../../lambda/description/original';
 import { imdsPolicyPhysicalId } from '../../lambda/imds-policy/resource';
 import { launchPermissionsPhysicalId } from '../../lambda/launch-permissions/resource';

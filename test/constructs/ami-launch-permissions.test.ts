@@ -39,7 +39,7 @@ describe('AmiLaunchPermissions', () => {
     Template.fromStack(s).hasResourceProperties('Custom::AmiLaunchPermissions', { Mode: 'ADDITIVE' });
   });
 
-  test('three constructs share one handler function, pinned to nodejs24.x, with ServiceTimeout on each resource', () => {
+  test('three constructs share one handler function (nodejs24.x on the aws-cdk-lib floor), with ServiceTimeout on each resource', () => {
     const s = stack();
     for (const [i, image] of ['ami-11111111', 'ami-22222222', 'ami-11111111'].entries()) {
       new AmiLaunchPermissions(s, `Share${i}`, { imageId: image, permissions: [LaunchPermission.account(`11112222333${i}`)] });

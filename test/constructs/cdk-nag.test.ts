@@ -1,14 +1,25 @@
 // cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs on a stack with every construct of the library: no finding may
 // remain unsuppressed, and every suppression the library adds sits on its own resources with a reason.
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { AmiDeprecation, AmiDeregistrationProtection, AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission, LaunchPermissionMode } from '../../src';
+import {
+  AmiDeprecation,
+  AmiDeregistrationProtection,
+  AmiDescription,
+  AmiImdsPolicy,
+  AmiLaunchPermissions,
+  AmiSharingHandler,
+  LaunchPermission,
+  LaunchPermissionMode,
+} from '../../src';
 
 function everyConstruct(): Stack {
   const app = new App();
   const stack = new Stack(app, 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
+  // With the enforcement schedule, its role and the handler's read access to the stack.
+  AmiSharingHandler.configure(stack, { enforceEvery: Duration.hours(1) });
   new AmiLaunchPermissions(stack, 'Share', {
     imageId: 'ami-0123456789abcdef0',
     permissions: [LaunchPermission.account('111122223333'), LaunchPermission.publicAccess()],

@@ -311,7 +311,7 @@ describe('the answer to CloudFormation', () => {
     expect(answer.Reason).toContain('ran out of time');
   });
 
-  test('logs one JSON line per outcome with the image, the counts and the outcome', async () => {
+  test('logs one JSON line per outcome with the image, the counts, who gained and lost access, and the outcome', async () => {
     liveEc2([{ UserId: B }]);
     const logSpy = jest.spyOn(console, 'log');
     await cfn().send(createEvent(props([{ UserId: A }, { UserId: C }])));
@@ -327,6 +327,8 @@ describe('the answer to CloudFormation', () => {
       durationMs: expect.any(Number),
       added: 2,
       removed: 0,
+      addedKeys: [`UserId:${A}`, `UserId:${C}`],
+      removedKeys: [],
       writes: 1,
     });
 

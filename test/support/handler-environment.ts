@@ -46,6 +46,9 @@ export async function startHandlerEnvironment(): Promise<HandlerEnvironment> {
   process.env.AWS_ENDPOINT_URL_EC2 = peer.endpoint;
   // KMS through the peer as well: recorded with the EC2 requests, and never a real endpoint.
   process.env.AWS_ENDPOINT_URL_KMS = peer.endpoint;
+  // CloudFormation (the handler reads it only for scheduled enforcement): never a real endpoint either. A port nothing
+  // listens on, until a test starts the CloudFormation read peer (plan-environment.ts) and points this at it.
+  process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = 'http://127.0.0.1:9';
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'AKIATESTTESTTESTTEST';
   process.env.AWS_SECRET_ACCESS_KEY = 'test-secret-not-real';

@@ -55,7 +55,8 @@ export function templateOf(build: (stack: Stack) => void): any {
 
 /** The logical id of the handler's role in a synthesised template. */
 export function handlerRoleOf(template: any): string {
-  const roles = Object.keys(template.Resources).filter(id => template.Resources[id].Type === 'AWS::IAM::Role' && id.startsWith('CdkAmiSharingHandler'));
+  // (Not the enforcement schedule's role, CdkAmiSharingHandler/Enforcement/ScheduleRole.)
+  const roles = Object.keys(template.Resources).filter(id => template.Resources[id].Type === 'AWS::IAM::Role' && id.startsWith('CdkAmiSharingHandlerServiceRole'));
   if (roles.length !== 1) throw new Error(`expected one handler role, found ${roles.length}`);
   return roles[0];
 }

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { CloudFormationReadPeer } from './cloudformation/read-peer';
 import { EmulatedStack, StackVersion } from './cloudformation/stack';
+import type { IdentityPolicy } from './ec2-peer';
 import { HandlerEnvironment } from './handler-environment';
 import { handlerRoleOf } from './image-id-kinds';
 
@@ -37,7 +38,10 @@ export interface Synthesised {
 
 export class PlanEnvironment {
   public static async start(env: HandlerEnvironment): Promise<PlanEnvironment> {
-    return new PlanEnvironment(env, await CloudFormationReadPeer.start());
+    const cfn = await CloudFormationReadPeer.start();
+    // The handler's own CloudFormation client (scheduled enforcement) reads this, as it would read Lambda's environment.
+    process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = cfn.endpoint;
+    return new PlanEnvironment(env, cfn);
   }
 
   private readonly stacks = new Map<string, EmulatedStack>();
@@ -82,11 +86,19 @@ export class PlanEnvironment {
     this.cfn.setStack(stackName, stack.deployedState());
   }
 
-  /** Forgets every deployed stack (the read peer then answers "does not exist"). */
+  /** The managed policies attached to the handler's role of a deployed stack, as IAM evaluates them now. */
+  public rolePolicies(stackName: string): IdentityPolicy[] {
+    const stack = this.stacks.get(stackName);
+    if (!stack) throw new Error(`rolePolicies: stack ${stackName} was not deployed`);
+    return stack.rolePolicies().map(p => ({ name: p.name, document: p.document as object }));
+  }
+
+  /** Forgets every deployed stack (the read peer then answers "does not exist") and any identity policies set on it. */
   public reset(): void {
     for (const name of this.stacks.keys()) this.cfn.setStack(name, undefined);
     this.stacks.clear();
     this.cfn.requests.length = 0;
+    this.cfn.enforceIdentityPolicies(undefined);
   }
 
   /**

@@ -1,5 +1,5 @@
 // A user's stack with every construct kind of cdk-ami-sharing, written against the packed library as a user would.
-import { Annotations, CfnParameter, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnParameter, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
@@ -8,7 +8,10 @@ import {
 import { Construct } from 'constructs';
 
 export interface EveryConstructStackProps extends StackProps {
-  /** Configure the handler with a KMS key for its log group (the other branch of the library's nag suppressions). */
+  /**
+   * Configure the handler with a KMS key for its log group (the other branch of the library's nag suppressions), and
+   * with the enforcement schedule (its role and the handler's read access to the stack).
+   */
   readonly encryptLogs?: boolean;
 }
 
@@ -22,6 +25,7 @@ export class EveryConstructStack extends Stack {
         logRetention: logs.RetentionDays.THREE_MONTHS,
         logRemovalPolicy: RemovalPolicy.DESTROY,
         logEncryptionKey: key,
+        enforceEvery: Duration.hours(1),
       });
     }
 

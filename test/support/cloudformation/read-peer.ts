@@ -10,8 +10,14 @@
 // stack), GetTemplate (TemplateBody of the Original stage), ListStackResources (StackResourceSummaries, NextToken)
 // and ListExports (Exports: Name, Value, ExportingStackId). Every request is recorded, so a test can prove the plan
 // made no other call.
+//
+// The handler's scheduled enforcement reads its stack through it too, by stack id (StackName takes a name or an id),
+// with the handler role's identity policies enforced when a test sets them (enforceIdentityPolicies): IAM evaluates
+// cloudformation:<Action> on the stack's ARN (ListExports: '*'; Service Authorization Reference, AWS CloudFormation),
+// and CloudFormation answers a denial with AccessDenied (403).
 import * as http from 'http';
 import type { DeployedState } from './stack';
+import { evaluate, IamVerdict, IdentityPolicy } from '../ec2-peer/iam';
 
 const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const READ_ACTION = /^(Describe|Get|List)/;
@@ -22,6 +28,8 @@ const PAGE_SIZE = 100;
 export interface CfnRequest {
   readonly action: string;
   readonly params: Record<string, string>;
+  /** The IAM evaluation, while identity policies are enforced. */
+  iam?: IamVerdict;
 }
 
 export class CloudFormationReadPeer {
@@ -34,15 +42,20 @@ export class CloudFormationReadPeer {
   /** Every request, in order of arrival. */
   public readonly requests: CfnRequest[] = [];
   private readonly stacks = new Map<string, DeployedState>();
+  private readonly statuses = new Map<string, string>();
+  private policies?: ReadonlyArray<IdentityPolicy>;
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
     req.on('end', () => {
       const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
       const action = params.Action ?? `${req.method} ${req.url}`;
-      this.requests.push({ action, params });
-      const { status, body } = this.answer(action, params);
-      res.writeHead(status, { 'Content-Type': 'text/xml' }).end(body);
+      const request: CfnRequest = { action, params };
+      this.requests.push(request);
+      void this.authorize(request).then(denied => {
+        const { status, body } = denied ?? this.answer(action, params);
+        res.writeHead(status, { 'Content-Type': 'text/xml' }).end(body);
+      });
     });
   });
 
@@ -60,6 +73,34 @@ export class CloudFormationReadPeer {
   /** Publishes a stack as deployed (or replaces it); undefined state removes it. */
   public setStack(stackName: string, state: DeployedState | undefined): void {
     if (state) this.stacks.set(stackName, state); else this.stacks.delete(stackName);
+    this.statuses.delete(stackName);
+  }
+
+  /** The StackStatus DescribeStacks answers for the stack (UPDATE_COMPLETE unless set), e.g. an operation under way. */
+  public setStatus(stackName: string, status: string): void {
+    this.statuses.set(stackName, status);
+  }
+
+  /** The caller's identity policies, evaluated on every request while set; undefined: none (the plan's user). */
+  public enforceIdentityPolicies(policies: ReadonlyArray<IdentityPolicy> | undefined): void {
+    this.policies = policies === undefined ? undefined : [...policies];
+  }
+
+  /** EMULATES: IAM's authorization of a CloudFormation request; the denial CloudFormation answers (AccessDenied). */
+  private async authorize(request: CfnRequest): Promise<{ status: number; body: string } | undefined> {
+    if (!this.policies) return undefined;
+    const name = this.stackNameOf(request.params.StackName);
+    const resource = name !== undefined ? stackId(name) : request.params.StackName ?? '*';
+    request.iam = await evaluate({ action: `cloudformation:${request.action}`, resource, context: {} }, this.policies);
+    return request.iam.result === 'Allowed' ? undefined : error('AccessDenied',
+      `User: handler is not authorized to perform: cloudformation:${request.action} on resource: ${resource}`, 403);
+  }
+
+  /** A stack's name from the StackName parameter, which takes the name or the stack id (ARN). */
+  private stackNameOf(nameOrId: string | undefined): string | undefined {
+    if (nameOrId === undefined) return undefined;
+    const match = /^arn:aws:cloudformation:[^:]+:\d{12}:stack\/([^/]+)\/[^/]+$/.exec(nameOrId);
+    return match && stackId(match[1]) === nameOrId ? match[1] : nameOrId;
   }
 
   public async stop(): Promise<void> {
@@ -68,12 +109,13 @@ export class CloudFormationReadPeer {
   }
 
   private answer(action: string, params: Record<string, string>): { status: number; body: string } {
-    const stack = params.StackName !== undefined ? this.stacks.get(params.StackName) : undefined;
+    const name = this.stackNameOf(params.StackName);
+    const stack = name !== undefined ? this.stacks.get(name) : undefined;
     if (params.StackName !== undefined && !stack) {
       return error('ValidationError', `Stack with id ${params.StackName} does not exist`);
     }
     switch (action) {
-      case 'DescribeStacks': return ok(action, `<Stacks><member>${stackXml(stack!)}</member></Stacks>`);
+      case 'DescribeStacks': return ok(action, `<Stacks><member>${stackXml(stack!, this.statuses.get(name!) ?? STATUS)}</member></Stacks>`);
       case 'GetTemplate': return ok(action,
         `<TemplateBody>${escape(JSON.stringify(stack!.template))}</TemplateBody><StagesAvailable><member>Original</member><member>Processed</member></StagesAvailable>`);
       case 'ListStackResources': {
@@ -100,12 +142,12 @@ function stackId(name: string): string {
   return `arn:aws:cloudformation:us-east-1:123456789012:stack/${name}/00000000-0000-0000-0000-000000000000`;
 }
 
-function stackXml(stack: DeployedState): string {
+function stackXml(stack: DeployedState, status: string): string {
   const parameters = stack.parameters.map(p => `<member>${fields({
     ParameterKey: p.key, ParameterValue: p.value, ...p.resolvedValue !== p.value ? { ResolvedValue: p.resolvedValue } : {},
   })}</member>`).join('');
   const outputs = stack.outputs.map(o => `<member>${fields({ OutputKey: o.key, OutputValue: o.value, ...o.exportName ? { ExportName: o.exportName } : {} })}</member>`).join('');
-  return fields({ StackName: stack.stackName, StackId: stackId(stack.stackName), StackStatus: STATUS, CreationTime: '2026-01-01T00:00:00.000Z' })
+  return fields({ StackName: stack.stackName, StackId: stackId(stack.stackName), StackStatus: status, CreationTime: '2026-01-01T00:00:00.000Z' })
     + `<Parameters>${parameters}</Parameters><Outputs>${outputs}</Outputs>`;
 }
 
@@ -121,9 +163,9 @@ function ok(action: string, result: string) {
   };
 }
 
-function error(code: string, message: string) {
+function error(code: string, message: string, status = 400) {
   return {
-    status: 400,
+    status,
     body: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${escape(message)}</Message></Error>`
       + '<RequestId>read-peer</RequestId></ErrorResponse>',
   };

@@ -70,7 +70,8 @@ export class IdentityPolicyEnforcement implements RequestStage {
   }
 }
 
-async function evaluate(request: IamRequest, policies: ReadonlyArray<IdentityPolicy>): Promise<IamVerdict> {
+/** One request evaluated against the handler principal's identity policies (also used by the CloudFormation read peer). */
+export async function evaluate(request: IamRequest, policies: ReadonlyArray<IdentityPolicy>): Promise<IamVerdict> {
   const outcome = await runSimulation({
     request: {
       principal: HANDLER_PRINCIPAL,

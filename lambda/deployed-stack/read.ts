@@ -1,7 +1,8 @@
 // The deployed declaration, as CloudFormation knows it. Only read calls: DescribeStacks (status, parameter values as
 // resolved at the last deployment, outputs), GetTemplate (the template as deployed, intrinsics unresolved),
 // ListStackResources (each resource's physical id; DescribeStackResources would stop at 100 resources) and, for
-// templates that import values, ListExports.
+// templates that import values, ListExports. Shared by `cdk-ami-sharing plan` and the handler's scheduled enforcement
+// (lambda/enforcement/), which differ only in how they report a failed call.
 import {
   CloudFormationClient,
   DescribeStacksCommand,
@@ -10,8 +11,7 @@ import {
   ListStackResourcesCommand,
   Stack,
 } from '@aws-sdk/client-cloudformation';
-import { describeFailure, throwIfFatal } from './aws';
-import { awsErrorCode } from '../lambda/errors';
+import { awsErrorCode } from '../errors';
 
 export interface DeployedResource {
   readonly type: string;
@@ -29,11 +29,21 @@ export interface DeployedStack {
   readonly outputs: ReadonlyArray<{ readonly key: string; readonly value: string }>;
 }
 
-/** CloudFormation's permissions the plan needs, for access-denied messages. */
-const CLOUDFORMATION_READS = 'cloudformation:DescribeStacks, cloudformation:GetTemplate, cloudformation:ListStackResources (and cloudformation:ListExports for imported values)';
+/** CloudFormation's permissions these reads need, for access-denied messages. */
+export const CLOUDFORMATION_READS = 'cloudformation:DescribeStacks, cloudformation:GetTemplate, cloudformation:ListStackResources (and cloudformation:ListExports for imported values)';
 
-/** The deployed stack, or undefined when no stack of that name exists (or only a change set was ever created). */
-export async function readDeployedStack(cfn: CloudFormationClient, stackName: string): Promise<DeployedStack | undefined> {
+/**
+ * What a failed call becomes: the error to throw, given the call (e.g. 'GetTemplate MyStack'). The plan names the
+ * permissions a user needs; the handler names its role's.
+ */
+export type CallFailure = (error: unknown, what: string) => Error;
+
+/**
+ * The deployed stack, or undefined when no stack of that name (or stack id) exists, or only a change set was ever
+ * created.
+ */
+export async function readDeployedStack(cfn: CloudFormationClient, stackName: string, failure: CallFailure): Promise<DeployedStack | undefined> {
+  const call = <T>(what: string, send: () => Promise<T>) => calling(what, send, failure);
   const stack = await call(`DescribeStacks ${stackName}`, async () => {
     try {
       return (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
@@ -66,7 +76,7 @@ export async function readDeployedStack(cfn: CloudFormationClient, stackName: st
   } while (nextToken);
 
   return {
-    stackName,
+    stackName: stack.StackName ?? stackName,
     stackId: stack.StackId ?? '',
     status: stack.StackStatus ?? 'UNKNOWN',
     template,
@@ -78,11 +88,11 @@ export async function readDeployedStack(cfn: CloudFormationClient, stackName: st
 }
 
 /** Every export of the Region, for Fn::ImportValue. */
-export async function readExports(cfn: CloudFormationClient): Promise<Record<string, string>> {
+export async function readExports(cfn: CloudFormationClient, failure: CallFailure): Promise<Record<string, string>> {
   const exports: Record<string, string> = {};
   let nextToken: string | undefined;
   do {
-    const page = await call('ListExports', () => cfn.send(new ListExportsCommand({ NextToken: nextToken })));
+    const page = await calling('ListExports', () => cfn.send(new ListExportsCommand({ NextToken: nextToken })), failure);
     for (const e of page.Exports ?? []) if (e.Name && e.Value !== undefined) exports[e.Name] = e.Value;
     nextToken = page.NextToken;
   } while (nextToken);
@@ -99,11 +109,10 @@ function parametersOf(stack: Stack): Record<string, string> {
   return parameters;
 }
 
-async function call<T>(what: string, send: () => Promise<T>): Promise<T> {
+async function calling<T>(what: string, send: () => Promise<T>, failure: CallFailure): Promise<T> {
   try {
     return await send();
   } catch (error) {
-    throwIfFatal(error, what);
-    throw new Error(describeFailure(error, what, CLOUDFORMATION_READS));
+    throw failure(error, what);
   }
 }

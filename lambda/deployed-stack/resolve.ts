@@ -2,7 +2,7 @@
 // at the last deployment, resources' physical ids, outputs (an expression some output also has), exports and pseudo
 // parameters. What only a deployment can produce (Fn::GetAtt of a resource no output exposes, a stack not deployed
 // yet) stays unresolved: the plan then says "resolved at deploy".
-import type { DeployedStack } from './deployed';
+import type { DeployedStack } from './read';
 
 /** A value the plan cannot know before the deploy, kept with its template expression. */
 export interface Unresolved { readonly $unresolved: unknown }

@@ -1,0 +1,21 @@
+// Which resources of a deployed template belong to this library: the handler function(s) under the stack root's
+// CdkAmiSharingHandler (a fixed construct id, so its logical ids start with it), and the custom resources whose
+// ServiceToken names one of them.
+
+/** Logical ids of the library's handler functions in a template. */
+export function handlerFunctionIds(template: any): Set<string> {
+  const resources: Record<string, any> = template?.Resources ?? {};
+  return new Set(Object.keys(resources).filter(id => resources[id]?.Type === 'AWS::Lambda::Function' && id.startsWith('CdkAmiSharingHandler')));
+}
+
+/** Whether a template resource's ServiceToken refers to one of these handler functions. */
+export function servedByHandler(resource: any, handlerIds: ReadonlySet<string>): boolean {
+  const token = JSON.stringify(resource?.Properties?.ServiceToken ?? '');
+  return [...handlerIds].some(id => token.includes(`"${id}"`));
+}
+
+/** 'Stack/Share/Resource/Default' -> 'Stack/Share': the construct, not its custom resource (template metadata). */
+export function constructPath(resource: any): string | undefined {
+  const path = resource?.Metadata?.['aws:cdk:path'];
+  return typeof path === 'string' ? path.replace(/\/Resource\/Default$/, '') : undefined;
+}
