@@ -1,13 +1,18 @@
 // The live state of the AMIs, read once per AMI, attribute, snapshot and key however many constructs declare them, with
-// the handler's own read functions: DescribeImageAttribute (lambda/ec2.ts); for encrypted AMIs DescribeImages,
+// the handler's own read functions: DescribeImageAttribute and, for deprecation and deregistration protection,
+// DescribeImages (lambda/ec2.ts); for encrypted AMIs DescribeImages,
 // DescribeSnapshots, DescribeSnapshotAttribute (lambda/snapshots.ts), ListGrants and DescribeKey (lambda/kms.ts).
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { describeFailure, throwIfFatal } from './aws';
+import { LiveDeprecation } from '../lambda/deprecation/plan';
+import { LiveProtection, parseProtection } from '../lambda/deregistration-protection/plan';
 import {
   AccountSettingState,
   allowedImagesSettings,
   describeAttributeValue,
+  describeDeprecation,
+  describeDeregistrationProtection,
   describeLaunchPermissions,
   imageBlockPublicAccess,
   LiveImageCriterion,
@@ -43,6 +48,17 @@ export class LiveState {
 
   public imdsSupport(imageId: string): Promise<Read<string | undefined>> {
     return this.attribute(imageId, 'imdsSupport', () => describeAttributeValue(this.ec2, imageId, 'imdsSupport'));
+  }
+
+  /** The AMI's deprecation time, publicity and creation date, as the handler reads them (DescribeImages). */
+  public deprecation(imageId: string): Promise<Read<LiveDeprecation>> {
+    return this.read(`DescribeImages ${imageId} (deprecation)`, 'ec2:DescribeImages', () => describeDeprecation(this.ec2, imageId));
+  }
+
+  /** The AMI's deregistration protection, as the handler reads it (DescribeImages). */
+  public deregistrationProtection(imageId: string): Promise<Read<LiveProtection>> {
+    return this.read(`DescribeImages ${imageId} (deregistration protection)`, 'ec2:DescribeImages',
+      async () => parseProtection(await describeDeregistrationProtection(this.ec2, imageId)));
   }
 
   /** The AMI's snapshots (block device mappings), as the handler reads them before sharing. */

@@ -41,14 +41,17 @@ export async function readPatiently<T>(context: Pick<RequestContext, 'deadline' 
   }
 }
 
-/** The first read of an attribute, waiting for the AMI and the handler's access to it to appear. */
+/**
+ * The first read of an attribute, waiting for the AMI and the handler's access to it to appear. `what` names the call
+ * and what it reads, e.g. 'DescribeImageAttribute description'.
+ */
 export async function readWaitingForImageAndAccess<T>(context: RequestContext, imageId: string, what: string, read: () => Promise<T>): Promise<T> {
   try {
     return await patiently(context, error => isImageGone(error) || isAccessDenied(error), read);
   } catch (error) {
     // The cause stays attached: enforcement tells a deregistered AMI from a failure by it.
     if (isImageGone(error)) throw new Error(`ImageId: AMI ${imageId} does not exist in this account and Region (${messageOf(error)})`, { cause: error });
-    throw new Error(`DescribeImageAttribute ${what} of ${imageId} failed: ${messageWithAccessHint(error)}`, { cause: error });
+    throw new Error(`${what} of ${imageId} failed: ${messageWithAccessHint(error)}`, { cause: error });
   }
 }
 

@@ -1,11 +1,16 @@
 // The thin layer between the handler's decisions and EC2: one function per call, no decisions of its own.
 import {
   DescribeImageAttributeCommand,
+  DescribeImagesCommand,
   DisableAllowedImagesSettingsCommand,
   DisableImageBlockPublicAccessCommand,
+  DisableImageDeprecationCommand,
+  DisableImageDeregistrationProtectionCommand,
   EC2Client,
   EnableAllowedImagesSettingsCommand,
   EnableImageBlockPublicAccessCommand,
+  EnableImageDeprecationCommand,
+  EnableImageDeregistrationProtectionCommand,
   GetAllowedImagesSettingsCommand,
   GetImageBlockPublicAccessStateCommand,
   ImageCriterion,
@@ -123,6 +128,48 @@ function toCriterionEntry(c: ImageCriterion): LiveImageCriterion {
     ...(deprecated !== undefined ? { DeprecationTimeCondition: { MaximumDaysSinceDeprecated: deprecated } } : {}),
     ...(unsupported.length > 0 ? { unsupported } : {}),
   };
+}
+
+/** The AMI's deprecation time and the facts EC2's deprecation rules depend on (DescribeImages). */
+export async function describeDeprecation(ec2: EC2Client, imageId: string): Promise<{ deprecationTime?: Date; public: boolean; creationDate: Date }> {
+  const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.find(i => i.ImageId === imageId);
+  if (!image) throw imageNotFound(imageId);
+  return {
+    deprecationTime: image.DeprecationTime ? new Date(image.DeprecationTime) : undefined,
+    public: image.Public === true,
+    creationDate: new Date(image.CreationDate ?? 0),
+  };
+}
+
+/** EnableImageDeprecation: EC2 hides the AMI from other accounts' listings from `at` on. */
+export async function enableImageDeprecation(ec2: EC2Client, imageId: string, at: Date): Promise<void> {
+  await ec2.send(new EnableImageDeprecationCommand({ ImageId: imageId, DeprecateAt: at }));
+}
+
+/** DisableImageDeprecation: the AMI has no deprecation time any more. */
+export async function disableImageDeprecation(ec2: EC2Client, imageId: string): Promise<void> {
+  await ec2.send(new DisableImageDeprecationCommand({ ImageId: imageId }));
+}
+
+/** DescribeImages' DeregistrationProtection of the AMI, as EC2 reports it (undefined: never protected). */
+export async function describeDeregistrationProtection(ec2: EC2Client, imageId: string): Promise<string | undefined> {
+  const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.find(i => i.ImageId === imageId);
+  if (!image) throw imageNotFound(imageId);
+  return image.DeregistrationProtection;
+}
+
+/** EnableImageDeregistrationProtection; with the cooldown, EC2 keeps the AMI protected for 24 hours after a disable. */
+export async function enableDeregistrationProtection(ec2: EC2Client, imageId: string, withCooldown: boolean): Promise<void> {
+  await ec2.send(new EnableImageDeregistrationProtectionCommand({ ImageId: imageId, WithCooldown: withCooldown }));
+}
+
+export async function disableDeregistrationProtection(ec2: EC2Client, imageId: string): Promise<void> {
+  await ec2.send(new DisableImageDeregistrationProtectionCommand({ ImageId: imageId }));
+}
+
+/** EC2 answers InvalidAMIID.NotFound for an explicit id it does not know; an empty DescribeImages list means the same. */
+function imageNotFound(imageId: string): Error {
+  return Object.assign(new Error(`The image id '[${imageId}]' does not exist`), { name: 'InvalidAMIID.NotFound', $metadata: {} });
 }
 
 function toEntry(p: LaunchPermission): LaunchPermissionEntry {

@@ -7,6 +7,8 @@ import { handleAllowedImages } from './allowed-images/resource';
 import { CfnResponse, sendResponse } from './cfn-response';
 import { createCloudFormationClient } from './cloudformation';
 import { Deadline, withDeadline } from './deadline';
+import { handleDeprecation } from './deprecation/resource';
+import { handleDeregistrationProtection } from './deregistration-protection/resource';
 import { handleDescription } from './description/resource';
 import { createEc2Client } from './ec2';
 import { emitEnforcementMetrics } from './enforcement/metric';
@@ -30,6 +32,8 @@ const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiDescription': handleDescription,
   'Custom::ImageBlockPublicAccess': handleImageBlockPublicAccess,
   'Custom::AllowedImages': handleAllowedImages,
+  'Custom::AmiDeprecation': handleDeprecation,
+  'Custom::AmiDeregistrationProtection': handleDeregistrationProtection,
 };
 
 /** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */

@@ -11,15 +11,26 @@ import { ImageClaim, ImageClaims } from './handler/claims';
 import { EncryptionAccess } from './handler/encryption-access';
 import { Enforcement } from './handler/enforcement';
 import { CORRECTIONS_METRIC, FAILURES_METRIC, METRIC_DIMENSION, METRIC_NAMESPACE } from './handler/enforcement-contract';
-import { ImageAccessPolicies } from './handler/image-access';
+import { DEPRECATION_ACCESS, DEREGISTRATION_PROTECTION_ACCESS, ImageAccessPolicies, ImageGrantKind } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
-import { FUNCTION_ONLY_CLOUDFORMATION_INVOKES, LOG_GROUP_WITHOUT_KMS, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from './handler/nag-reasons';
+import {
+  FUNCTION_ONLY_CLOUDFORMATION_INVOKES,
+  IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
+  LOG_GROUP_WITHOUT_KMS,
+  READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
+} from './handler/nag-reasons';
 import { PolicyQuotaWarning } from './handler/policy-quota';
 import { defaultHandlerRuntime, handlerRuntimeError } from './handler/runtime';
 import { suppressNagFindings } from './nag-suppressions';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'ami-attribute-handler');
+
+/** The claims whose handler needs other actions than the attribute reads and writes of ImageAccess policies. */
+const LIFECYCLE_GRANTS: Partial<Record<string, ImageGrantKind>> = {
+  deprecation: DEPRECATION_ACCESS,
+  deregistrationProtection: DEREGISTRATION_PROTECTION_ACCESS,
+};
 
 /**
  * Settings of the one handler function cdk-ami-sharing adds to a stack.
@@ -122,6 +133,7 @@ export class AmiSharingHandler extends Construct {
   private readonly stackName: string;
 
   private readonly imageAccess: ImageAccessPolicies;
+  private imageReadsAdded = false;
   private readonly encryptionAccess: EncryptionAccess;
   private readonly logsPolicy: iam.ManagedPolicy;
   private readonly claims = new ImageClaims();
@@ -229,7 +241,8 @@ export class AmiSharingHandler extends Construct {
       serviceTimeout: SERVICE_TIMEOUT,
       properties: claim.properties,
     });
-    resource.node.addDependency(this.imageAccess.grant(claim.imageId));
+    const lifecycle = LIFECYCLE_GRANTS[claim.attribute];
+    resource.node.addDependency(lifecycle ? this.allowLifecycle(lifecycle, claim.imageId) : this.imageAccess.grant(claim.imageId));
     this.checkPolicyQuota();
     return resource;
   }
@@ -306,6 +319,19 @@ export class AmiSharingHandler extends Construct {
     const policy = this.encryptionAccess.allowSnapshotSharing(accounts);
     this.checkPolicyQuota();
     return policy;
+  }
+
+  /**
+   * `kind`'s actions on this image only, and DescribeImages (where EC2 reports the deprecation time and the
+   * deregistration protection; it has no resource-level permissions) in the log policy, as the encryption checks are.
+   */
+  private allowLifecycle(kind: ImageGrantKind, imageId: string): iam.ManagedPolicy {
+    if (!this.imageReadsAdded) {
+      this.imageReadsAdded = true;
+      this.logsPolicy.addStatements(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+      suppressNagFindings(this.logsPolicy.node.defaultChild as CfnResource, IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
+    }
+    return this.imageAccess.grant(imageId, kind);
   }
 
   /** Warns when an update could attach more managed policies to the role than IAM's default quota (policy-quota.ts). */

@@ -6,3 +6,5 @@ export * from './ami-sharing-handler';
 export * from './image-block-public-access';
 export * from './image-criterion';
 export * from './allowed-images';
+export * from './ami-deprecation';
+export * from './ami-deregistration-protection';

@@ -32,6 +32,26 @@ export type Change =
   | { readonly kind: 'set-description'; readonly imageId?: string; readonly from?: string; readonly to: string }
   | { readonly kind: 'restore-description'; readonly imageId: string; readonly from?: string; readonly to: string }
   | { readonly kind: 'require-imdsv2'; readonly imageId?: string; readonly from?: string }
+  /** EnableImageDeprecation (`to` set) or DisableImageDeprecation (`to` absent); times in ISO 8601. */
+  | {
+    readonly kind: 'set-deprecation';
+    readonly imageId?: string;
+    readonly from?: string;
+    readonly to?: string;
+    /** The declared time had passed: the AMI is deprecated at the next minute instead (`to` is that minute). */
+    readonly declaredTimePassed?: boolean;
+  }
+  | { readonly kind: 'restore-deprecation'; readonly imageId: string; readonly from?: string; readonly to?: string }
+  /** States as EC2 reports them: disabled, enabled-without-cooldown, enabled-with-cooldown. */
+  | { readonly kind: 'set-deregistration-protection'; readonly imageId?: string; readonly from?: string; readonly to: string }
+  | {
+    readonly kind: 'restore-deregistration-protection';
+    readonly imageId: string;
+    readonly from: string;
+    readonly to: string;
+    /** Disabling protection that has the cooldown: EC2 keeps refusing DeregisterImage until about then. */
+    readonly protectedUntil?: string;
+  }
   /** A KMS grant on an imported key (encryptionKeys, SharedBy GRANTS), named after the AMI: the account may launch it. */
   | { readonly kind: 'grant-key'; readonly imageId?: string; readonly keyArn: string; readonly account: string }
   | { readonly kind: 'revoke-key'; readonly imageId: string; readonly keyArn: string; readonly account: string; readonly reason: RevokeReason }
@@ -74,6 +94,9 @@ export type Drift =
   | { readonly kind: 'principal-removed'; readonly imageId: string; readonly principal: Principal; readonly restoredByThisDeploy: boolean }
   | { readonly kind: 'description'; readonly imageId: string; readonly live?: string; readonly declared: string }
   | { readonly kind: 'imds-support'; readonly imageId: string; readonly live?: string }
+  /** The live deprecation time is not what the deployed declaration gave the AMI (changed or cancelled by hand). */
+  | { readonly kind: 'deprecation'; readonly imageId: string; readonly live?: string; readonly declared: string }
+  | { readonly kind: 'deregistration-protection'; readonly imageId: string; readonly live: string; readonly declared: string }
   | { readonly kind: 'image-gone'; readonly imageId: string }
   /** A grant named for the AMI on a declared key, for an account the deployed declaration does not share with. */
   | { readonly kind: 'key-grant-added'; readonly imageId: string; readonly keyArn: string; readonly account: string; readonly revokedByThisDeploy: boolean }

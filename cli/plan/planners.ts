@@ -7,6 +7,8 @@
 // kinds; the renderers show unknown kinds generically until they learn them. (Key grants and snapshot permissions are
 // AmiLaunchPermissions' own: launch-permissions.ts plans them with encryption.ts.)
 import { allowedImagesPlanner, blockPublicAccessPlanner } from './account-settings';
+import { deprecationPlanner } from './deprecation';
+import { deregistrationProtectionPlanner } from './deregistration-protection';
 import { descriptionPlanner } from './description';
 import { imdsPolicyPlanner } from './imds-policy';
 import { launchPermissionsPlanner } from './launch-permissions';
@@ -19,6 +21,8 @@ export const PLANNERS: Readonly<Record<string, ResourcePlanner>> = {
   'Custom::AmiImdsPolicy': imdsPolicyPlanner,
   'Custom::ImageBlockPublicAccess': blockPublicAccessPlanner,
   'Custom::AllowedImages': allowedImagesPlanner,
+  'Custom::AmiDeprecation': deprecationPlanner,
+  'Custom::AmiDeregistrationProtection': deregistrationProtectionPlanner,
 };
 
 /** The resource types of account-level settings: no ImageId, one value per account and Region. */

@@ -98,6 +98,13 @@ function changeText(change: Change, c: ConstructPlan): string {
     case 'set-description': return `description ${quote(change.from)} -> ${quote(change.to)}${on(change.imageId, c)}`;
     case 'restore-description': return `description ${quote(change.from)} -> ${quote(change.to)}${on(change.imageId, c)} (the original, restored)`;
     case 'require-imdsv2': return `imdsSupport ${change.from ?? '(not set)'} -> v2.0${on(change.imageId, c)} (irreversible)`;
+    case 'set-deprecation': return `deprecation ${change.from ?? '(none)'} -> ${change.to ?? '(none)'}${on(change.imageId, c)}`
+      + (change.declaredTimePassed ? ' (the declared time has passed: the next minute)' : '');
+    case 'restore-deprecation':
+      return `deprecation ${change.from ?? '(none)'} -> ${change.to ?? '(none)'}${on(change.imageId, c)} (the original, restored)`;
+    case 'set-deregistration-protection': return `deregistration protection ${change.from ?? '(unknown)'} -> ${change.to}${on(change.imageId, c)}`;
+    case 'restore-deregistration-protection': return `deregistration protection ${change.from} -> ${change.to}${on(change.imageId, c)} `
+      + `(the original, restored${change.protectedUntil ? `; EC2 keeps it protected until about ${change.protectedUntil}` : ''})`;
     case 'grant-key': return `grant   account ${change.account} the use of KMS key ${change.keyArn}${on(change.imageId, c)}`;
     case 'revoke-key': return `revoke  account ${change.account} the use of KMS key ${change.keyArn}${on(change.imageId, c)} (${why(change.reason, c)})`;
     case 'grant-snapshot': return `grant   account ${change.account} createVolumePermission on `
@@ -126,6 +133,9 @@ function driftText(d: Drift, c: ConstructPlan): string {
     case 'description': return `drift   description${on(d.imageId, c)} is ${quote(d.live)}, deployed as ${quote(d.declared)}; ${unchanged}`;
     case 'imds-support': return `drift   imdsSupport${on(d.imageId, c)} is ${d.live ?? '(not set)'}, deployed as v2.0`;
     case 'account-setting': return `drift   ${d.setting} is ${d.live}, deployed as ${d.declared}; ${c.action === 'none' ? unchanged : 'this deploy sets it again'}`;
+    case 'deprecation': return `drift   deprecation${on(d.imageId, c)} is ${d.live ?? '(none)'}, deployed as ${d.declared}; ${unchanged}`;
+    case 'deregistration-protection':
+      return `drift   deregistration protection${on(d.imageId, c)} is ${d.live}, deployed as ${d.declared}; ${unchanged}`;
     case 'image-gone': return `drift   AMI ${d.imageId} no longer exists (deregistered)`;
     case 'key-grant-added': return `drift   account ${d.account} has a grant on KMS key ${d.keyArn}${on(d.imageId, c)} but is not in the deployed declaration; `
       + (d.revokedByThisDeploy ? 'this deploy revokes it' : c.mode === 'ADDITIVE' ? 'ADDITIVE never revokes it' : unchanged);

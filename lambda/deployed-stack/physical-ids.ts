@@ -2,16 +2,21 @@
 // ImageId property has (a token's value is only known to the deployment): read by the plan and by enforcement.
 import { parseFoundState } from '../account-settings/found-state';
 import { ALLOWED_IMAGES_ID } from '../allowed-images/resource';
+import { parseDeprecationPhysicalId } from '../deprecation/original';
+import { parseProtectionPhysicalId } from '../deregistration-protection/original';
 import { parseDescriptionPhysicalId } from '../description/original';
 import { IMAGE_BLOCK_PUBLIC_ACCESS_ID } from '../image-block-public-access/resource';
 
 /**
- * The AMI in a physical id the handler made: '<ami>/launchPermission', '<ami>/imdsSupport', '<ami>/description/...'
- * (lambda/*\/resource.ts, lambda/description/original.ts). Undefined for an id it did not make (a failed Create's).
+ * The AMI in a physical id the handler made: '<ami>/launchPermission', '<ami>/imdsSupport', '<ami>/description/...',
+ * '<ami>/deprecation/...', '<ami>/deregistration-protection/...' (lambda/*\/resource.ts, lambda/*\/original.ts).
+ * Undefined for an id it did not make (a failed Create's).
  */
 export function imageIdOfPhysicalId(type: string, physicalId: string | undefined): string | undefined {
   if (!physicalId) return undefined;
   if (type === 'Custom::AmiDescription') return parseDescriptionPhysicalId(physicalId)?.imageId;
+  if (type === 'Custom::AmiDeprecation') return parseDeprecationPhysicalId(physicalId)?.imageId;
+  if (type === 'Custom::AmiDeregistrationProtection') return parseProtectionPhysicalId(physicalId)?.imageId;
   const match = /^(ami-[0-9a-f]+)\/[A-Za-z]+$/.exec(physicalId);
   return match?.[1];
 }

@@ -56,7 +56,7 @@ export const handleDescription: ResourceHandler = async (event, context): Promis
   // The original lives only in the physical id this request answers with, which a FAILED answer does not record: no
   // later Delete could restore it, so a failure after the write puts the original back itself.
   return undoingOnFailure(!sameImage || context.outsideDeployment === true, desired.imageId, async undo => {
-    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'description',
+    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'DescribeImageAttribute description',
       () => describeAttributeValue(context.ec2, desired.imageId, 'description'));
     // Remember the original before the first write to this image, and never again for it: on an Update of the same
     // image the live value is our own.

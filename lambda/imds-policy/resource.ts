@@ -29,7 +29,7 @@ export const handleImdsPolicy: ResourceHandler = async (event, context): Promise
   }
   const { imageId } = parseImdsPolicyProperties(event.ResourceProperties);
   const read = () => describeAttributeValue(context.ec2, imageId, 'imdsSupport');
-  const live = await readWaitingForImageAndAccess(context, imageId, 'imdsSupport', read);
+  const live = await readWaitingForImageAndAccess(context, imageId, 'DescribeImageAttribute imdsSupport', read);
   let writes = 0;
   if (needsImdsV2(live)) {
     try {

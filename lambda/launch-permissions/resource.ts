@@ -36,7 +36,7 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   const changes = await undoingOnFailure(replacing || context.outsideDeployment === true, desired.imageId, async undo => {
     // The reads before the first write go out together: one round trip, not two (BENCHMARKS.md, section 2).
     const storageUpFront = readsStorageUpFront(desired, previousDeclared) ? settled(readImage(context, desired.imageId)) : undefined;
-    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'launchPermission',
+    const live = await readWaitingForImageAndAccess(context, desired.imageId, 'DescribeImageAttribute launchPermission',
       () => describeLaunchPermissions(context.ec2, desired.imageId));
     const planFor = (current: Set<string>) => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode });
     const first = planFor(live);

@@ -2,8 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { show } from '../validation';
 
-/** The image attributes ModifyImageAttribute changes, as EC2 names them. */
-export type ManagedAttribute = 'launchPermission' | 'description' | 'imdsSupport';
+/** The image attributes ModifyImageAttribute changes, as EC2 names them, the AMI's deprecation time and protection. */
+export type ManagedAttribute = 'launchPermission' | 'description' | 'imdsSupport' | 'deprecation' | 'deregistrationProtection';
 
 /** What one construct claims on one image attribute. */
 export interface ImageClaim {

@@ -33,6 +33,14 @@ export const READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: NagSuppression[] = [{
     + '(Service Authorization Reference, Amazon EC2); granted only to stacks that declare LaunchPermission.publicAccess().',
 }];
 
+export const IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: NagSuppression[] = [{
+  id: 'AwsSolutions-IAM5',
+  appliesTo: ['Resource::*'],
+  reason: 'ec2:DescribeImages is read-only and supports no resource-level permissions (Service Authorization Reference, Amazon EC2); '
+    + 'it is the only call that reports an AMI\'s deprecation time and deregistration protection. Granted only to stacks that '
+    + 'declare AmiDeprecation or AmiDeregistrationProtection.',
+}];
+
 /** How cdk-nag names a resource ARN of the stack's account and Region (tokens as <AWS::...>). */
 export type ArnAsNagSees = (service: string, resource: string) => string;
 

@@ -8,3 +8,5 @@ export * from './image';
 export * from './encryption';
 export * from './account-settings';
 export * from './allowed-images';
+export * from './deprecation';
+export * from './deregistration-protection';

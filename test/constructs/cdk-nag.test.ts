@@ -6,6 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import {
   AllowedImages,
+  AmiDeprecation,
+  AmiDeregistrationProtection,
   AmiDescription,
   AmiImdsPolicy,
   AmiLaunchPermissions,
@@ -38,6 +40,8 @@ function everyConstruct(): Stack {
   });
   new AmiImdsPolicy(stack, 'Imds', { imageId: 'ami-0123456789abcdef0' });
   new AmiDescription(stack, 'Desc', { imageId: 'ami-0123456789abcdef0', description: 'Golden image' });
+  new AmiDeprecation(stack, 'Deprecation', { imageId: 'ami-0fedcba9876543210', deprecateAt: new Date(Date.now() + 30 * 86_400_000) });
+  new AmiDeregistrationProtection(stack, 'Protection', { imageId: 'ami-0fedcba9876543210', withCooldown: true });
   return stack;
 }
 

@@ -4,7 +4,7 @@ import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
+import { AmiDeprecation, AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, LaunchPermission } from '../../src';
 
 function stack(): Stack {
   return new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -79,6 +79,17 @@ test('no mutating action on a wildcard resource, whatever the stack holds', () =
       expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"|image\/\*/);
     }
   }
+});
+
+test('an AMI with a description and a deprecation counts twice towards a policy\'s 85 image ARNs', () => {
+  const s = stack();
+  for (let i = 0; i < 60; i++) {
+    new AmiDescription(s, `Describe${i}`, { imageId: `ami-${hex17(i)}`, description: 'd' });
+    new AmiDeprecation(s, `Deprecate${i}`, { imageId: `ami-${hex17(i)}`, deprecateAt: new Date(Date.now() + 86_400_000) });
+  }
+  const policies = Object.entries<any>(Template.fromStack(s).findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.includes('ImageAccess'));
+  const listed = policies.map(([, p]) => p.Properties.PolicyDocument.Statement.map((st: any) => [st.Resource].flat().length));
+  expect(listed).toEqual([[43, 42], [18, 17]]);
 });
 
 test('200 images spread over managed policies of 85 images each, and each resource depends on its own policy', () => {

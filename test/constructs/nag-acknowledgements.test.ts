@@ -3,7 +3,7 @@
 // its own resources, by the id cdk-nag 3 reports it under. The real cdk-nag 3 on the latest aws-cdk-lib is .ci/compat.
 import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
-import { AllowedImages, AmiLaunchPermissions, ImageBlockPublicAccess, ImageCriterion, LaunchPermission } from '../../src';
+import { AllowedImages, AmiDeprecation, AmiLaunchPermissions, ImageBlockPublicAccess, ImageCriterion, LaunchPermission } from '../../src';
 
 type Acknowledged = { path: string; id: string; reason: string };
 
@@ -55,6 +55,18 @@ test('the account guards\' policies on * are acknowledged with their reason', ()
   expect(acknowledged.find(a => a.path.includes('Settings'))!.reason).toBe('ec2:GetImageBlockPublicAccessState, ec2:EnableImageBlockPublicAccess act on '
     + 'a setting of the whole account and Region and support no resource-level permissions (Service Authorization Reference, Amazon EC2); '
     + 'granted only to stacks that declare ImageBlockPublicAccess, in a policy of their own.');
+});
+
+test('AmiDeprecation alone: DescribeImages on * is acknowledged on the log policy, with its own reason', () => {
+  const acknowledged = acknowledgementsOf(stack => new AmiDeprecation(stack, 'Deprecation', {
+    imageId: 'ami-0123456789abcdef0',
+    deprecateAt: new Date(Date.now() + 86_400_000),
+  }));
+  expect(acknowledged.filter(a => a.id.startsWith('AwsSolutions-IAM5'))).toEqual([{
+    path: 'Nag/CdkAmiSharingHandler/Logs/Resource',
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: expect.stringContaining('the only call that reports an AMI\'s deprecation time'),
+  }]);
 });
 
 test('without Validations (aws-cdk-lib before 2.257) only the cdk-nag 2 metadata is written', () => {

@@ -1,6 +1,6 @@
 // What an enforcement run converges, decided from the deployed stack alone, and the metric document it emits.
-import type { DeployedStack } from '../../lambda/deployed-stack/read';
 import { foundStatePhysicalId } from '../../lambda/account-settings/found-state';
+import type { DeployedStack } from '../../lambda/deployed-stack/read';
 import { declarationsToEnforce, isSettled } from '../../lambda/enforcement/declarations';
 import { enforcementMetricDocument } from '../../lambda/enforcement/metric';
 import { describeCorrection } from '../../lambda/enforcement/run';

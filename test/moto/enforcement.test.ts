@@ -2,10 +2,17 @@
 // schedule's event, reads its stack from the CloudFormation read peer (as deployed through the emulated
 // CloudFormation) and converges each construct against the EC2 peer, with the handler role's policies enforced on
 // both by the IAM policy evaluator.
-import { DeregisterImageCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DisableImageDeprecationCommand,
+  DisableImageDeregistrationProtectionCommand,
+  ModifyImageAttributeCommand,
+} from '@aws-sdk/client-ec2';
 import { CfnParameter, Duration } from 'aws-cdk-lib';
 import {
-  AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, ImageBlockPublicAccess, LaunchPermission, LaunchPermissionMode,
+  AmiDeprecation, AmiDeregistrationProtection, AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, ImageBlockPublicAccess,
+  LaunchPermission, LaunchPermissionMode,
 } from '../../src';
 import { lambdaContext } from '../support/cfn-simulator';
 import { liveValue, livePermissions } from '../support/handler-environment';
@@ -208,4 +215,25 @@ test('an account-wide guard turned off by hand is turned on again, reported as t
     corrections: [`${STACK}/Guard (Custom::ImageBlockPublicAccess): set back to the declared value (1 write)`],
   })]);
   expect(out.metrics).toEqual([expect.objectContaining({ Corrections: 1, EnforcementFailures: 0 })]);
+});
+
+test('a deprecation cancelled and a protection disabled by hand are put back, each with one write', async () => {
+  const image = await createImage(env.ec2);
+  const deprecateAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 30 * 86_400_000);
+  await plans.deploy(STACK, plans.synth(STACK, stack => {
+    AmiSharingHandler.configure(stack, { enforceEvery: Duration.hours(1) });
+    new AmiDeprecation(stack, 'Deprecate', { imageId: image, deprecateAt });
+    new AmiDeregistrationProtection(stack, 'Protect', { imageId: image, withCooldown: true });
+  }));
+  await env.ec2.send(new DisableImageDeprecationCommand({ ImageId: image }));
+  await env.ec2.send(new DisableImageDeregistrationProtectionCommand({ ImageId: image }));
+
+  const out = await runEnforcement();
+  const handlerRequests = [...env.peer.requests];
+  expect(env.peer.writes().map(w => w.action).sort()).toEqual(['EnableImageDeprecation', 'EnableImageDeregistrationProtection']);
+  const live = (await env.ec2.send(new DescribeImagesCommand({ ImageIds: [image] }))).Images![0];
+  expect({ deprecation: live.DeprecationTime, protection: live.DeregistrationProtection })
+    .toEqual({ deprecation: deprecateAt.toISOString(), protection: 'enabled-with-cooldown' });
+  expect(out.metrics).toEqual([expect.objectContaining({ Corrections: 2, EnforcementFailures: 0 })]);
+  expect(handlerRequests.filter(r => !r.iam || r.iam.some(v => v.result !== 'Allowed'))).toEqual([]);
 });

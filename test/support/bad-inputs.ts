@@ -8,6 +8,8 @@
 // Messages are written out there, not taken from src/validation/, so a change of wording shows up as a test failure.
 import { ACCOUNT_SETTINGS } from './bad-inputs-account-settings';
 import type { BadInput } from './bad-inputs-builders';
+import { DEPRECATIONS } from './bad-inputs-deprecation';
+import { DEREGISTRATION_PROTECTIONS } from './bad-inputs-deregistration-protection';
 import { DESCRIPTIONS } from './bad-inputs-descriptions';
 import { ENCRYPTION } from './bad-inputs-encryption';
 import { IMAGE_IDS } from './bad-inputs-image-ids';
@@ -19,5 +21,6 @@ export { EXAMPLE_IMAGE_ID, RESOURCE_TYPES } from './bad-inputs-builders';
 export type { BadInput, BadInputEvent } from './bad-inputs-builders';
 
 export const BAD_INPUTS: readonly BadInput[] = [
-  ...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...REQUESTS, ...ENCRYPTION, ...ACCOUNT_SETTINGS,
+  ...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...DEPRECATIONS, ...DEREGISTRATION_PROTECTIONS, ...REQUESTS,
+  ...ENCRYPTION, ...ACCOUNT_SETTINGS,
 ];

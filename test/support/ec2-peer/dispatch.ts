@@ -1,11 +1,19 @@
 // Routes each EC2 action to the emulation that answers it, or forwards it to moto where moto behaves like EC2.
 import { AllowedImages } from './allowed-images';
+import { ImageDeprecation } from './deprecation';
+import { DeregistrationProtection } from './deregistration-protection';
 import { ImageAttributes } from './image-attributes';
 import { ImageBlockPublicAccess } from './image-block-public-access';
 import { MotoBackend } from './moto-backend';
 import { Answer, Call, IMAGE_ID, malformedImageId, writtenAttribute } from './protocol';
 import { addsPublicLaunchPermission, PublicSharing } from './public-sharing';
 import { mapTopLevelItems, tagText } from './xml';
+
+/** The emulations of an AMI's life beyond its attributes: its deprecation time and its deregistration protection. */
+export interface ImageLifecycle {
+  readonly deprecation: ImageDeprecation;
+  readonly protection: DeregistrationProtection;
+}
 
 export class Dispatcher {
   constructor(
@@ -14,6 +22,7 @@ export class Dispatcher {
     private readonly sharing: PublicSharing,
     private readonly blockPublicAccess: ImageBlockPublicAccess,
     private readonly allowedImages: AllowedImages,
+    private readonly lifecycle: ImageLifecycle,
     /** Told when an image is deregistered, so state kept elsewhere about it goes too. */
     private readonly onDeregistered: (imageId: string) => void,
   ) {}
@@ -28,6 +37,12 @@ export class Dispatcher {
         return this.describeImages(call);
       case 'DeregisterImage':
         return this.deregisterImage(call);
+      case 'EnableImageDeprecation':
+      case 'DisableImageDeprecation':
+        return this.lifecycle.deprecation.handle(call).then((answer) => answer ?? this.moto.forward(call));
+      case 'EnableImageDeregistrationProtection':
+      case 'DisableImageDeregistrationProtection':
+        return this.lifecycle.protection.handle(call).then((answer) => answer ?? this.moto.forward(call));
       case 'GetImageBlockPublicAccessState':
       case 'EnableImageBlockPublicAccess':
       case 'DisableImageBlockPublicAccess':
@@ -58,6 +73,9 @@ export class Dispatcher {
     // EMULATES: InvalidAMIID.Malformed (EC2 API Reference "Error codes"); moto answers 500.
     if (!IMAGE_ID.test(imageId)) {
       return malformedImageId(imageId);
+    }
+    if (attribute === 'deregistrationProtection') {
+      return this.lifecycle.protection.describe(imageId, authorization);
     }
     const emulated = await this.attributes.describe(imageId, attribute, authorization)
       ?? (attribute === 'productCodes' ? this.sharing.describeProductCodes(imageId) : undefined);
@@ -101,28 +119,37 @@ export class Dispatcher {
 
   /**
    * DescribeImages from moto, with the state only the peer keeps written into each image item
-   * (description, imdsSupport, productCodes), so DescribeImages and DescribeImageAttribute agree.
+   * (description, imdsSupport, productCodes, deprecationTime, deregistrationProtection), so DescribeImages and
+   * DescribeImageAttribute agree.
    */
   private async describeImages(call: Call): Promise<Answer> {
     const answer = await this.moto.forward(call);
-    const touched = [...this.attributes.imageIds(), ...this.sharing.imageIds()];
+    const { deprecation, protection } = this.lifecycle;
+    const touched = [...this.attributes.imageIds(), ...this.sharing.imageIds(), ...deprecation.imageIds(), ...protection.imageIds()];
     if (answer.status !== 200 || !touched.some((id) => answer.body.includes(id))) {
       return answer;
     }
     const body = mapTopLevelItems(answer.body, 'imagesSet', (item) => {
       const id = tagText(item, 'imageId');
-      return id === undefined ? item : this.sharing.decorate(this.attributes.decorate(item, id), id);
+      return id === undefined ? item
+        : protection.decorate(deprecation.decorate(this.sharing.decorate(this.attributes.decorate(item, id), id), id), id);
     });
     return { ...answer, body };
   }
 
-  /** Forwarded; on success the peer forgets what it kept for the image, as EC2 does. */
+  /** Forwarded unless the AMI is protected; on success the peer forgets what it kept for the image, as EC2 does. */
   private async deregisterImage(call: Call): Promise<Answer> {
-    const answer = await this.moto.forward(call);
     const imageId = call.params.ImageId;
+    const refused = imageId === undefined ? undefined : this.lifecycle.protection.refuseDeregistration(imageId);
+    if (refused !== undefined) {
+      return refused;
+    }
+    const answer = await this.moto.forward(call);
     if (answer.status === 200 && imageId !== undefined) {
       this.attributes.forget(imageId);
       this.sharing.forget(imageId);
+      this.lifecycle.deprecation.forget(imageId);
+      this.lifecycle.protection.forget(imageId);
       this.onDeregistered(imageId);
     }
     return answer;

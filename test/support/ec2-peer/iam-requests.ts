@@ -21,6 +21,7 @@ export type TagReader = (resourceId: string) => Promise<Record<string, string>>;
 /** Actions that act on the one image their ImageId names: their IAM resource is that image. */
 const IMAGE_ACTIONS = new Set([
   'DescribeImageAttribute', 'ModifyImageAttribute', 'ResetImageAttribute', 'DeregisterImage', 'CancelImageLaunchPermission',
+  'EnableImageDeprecation', 'DisableImageDeprecation', 'EnableImageDeregistrationProtection', 'DisableImageDeregistrationProtection',
 ]);
 /** Actions that act on the one snapshot their SnapshotId names. */
 const SNAPSHOT_ACTIONS = new Set([

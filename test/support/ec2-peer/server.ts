@@ -3,6 +3,9 @@
 import * as http from 'http';
 import { ManagedBy } from './account-settings';
 import { AllowedImages, AllowedImagesValue } from './allowed-images';
+import { PeerClock } from './clock';
+import { ImageDeprecation } from './deprecation';
+import { DeregistrationProtection } from './deregistration-protection';
 import { Dispatcher } from './dispatch';
 import { EncryptedImages } from './encrypted-images';
 import { FaultInjector, FaultPlan } from './faults';
@@ -80,6 +83,10 @@ export class Ec2Peer {
   private readonly staleReads: StaleReads;
   /** Encrypted AMIs and KMS (encrypted-images.ts). The handler's KMS requests come through the proxy too. */
   public readonly encryption: EncryptedImages;
+  /** The time deprecation and the deregistration-protection cooldown see (clock.ts); tests may fix it. */
+  public readonly clock = new PeerClock();
+  private readonly deprecation: ImageDeprecation;
+  private readonly protection: DeregistrationProtection;
   /** What may answer a request before it is dispatched, in order: permissions, EC2's rate limits, injected faults. */
   private readonly stages: RequestStage[];
 
@@ -91,7 +98,10 @@ export class Ec2Peer {
     this.iam = new IdentityPolicyEnforcement(backend);
     this.attributes = new ImageAttributes(backend);
     this.sharing = new PublicSharing(backend, this.blockPublicAccess);
-    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, this.blockPublicAccess, this.allowedImages,
+    this.deprecation = new ImageDeprecation(backend, this.clock);
+    this.protection = new DeregistrationProtection(backend, this.clock);
+    const lifecycle = { deprecation: this.deprecation, protection: this.protection };
+    const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, this.blockPublicAccess, this.allowedImages, lifecycle,
       (imageId) => this.staleReads.forgetImage(imageId));
     this.encryption = new EncryptedImages(moto);
     this.staleReads = new StaleReads(this.faults, (call) => this.encryption.handle(call, (c) => dispatcher.dispatch(c)),
@@ -142,6 +152,9 @@ export class Ec2Peer {
     this.sharing.clear();
     this.blockPublicAccess.setting.clear();
     this.allowedImages.setting.clear();
+    this.deprecation.clear();
+    this.protection.clear();
+    this.clock.set(undefined);
     this.encryption.clear();
     this.iam.enforce(undefined);
     this.rateLimits.buckets = undefined;
@@ -186,6 +199,11 @@ export class Ec2Peer {
       await closed;
     }
     await this.moto.kill();
+  }
+
+  /** Images the peer keeps a deprecation time or deregistration protection state for. */
+  public imagesWithLifecycleState(): string[] {
+    return [...new Set([...this.deprecation.imageIds(), ...this.protection.imageIds()])];
   }
 
   /**
