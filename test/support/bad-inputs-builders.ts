@@ -11,7 +11,9 @@ export const BLOCK_PUBLIC_ACCESS = 'Custom::ImageBlockPublicAccess';
 export const ALLOWED_IMAGES = 'Custom::AllowedImages';
 export const DEPRECATION = 'Custom::AmiDeprecation';
 export const DEREGISTRATION_PROTECTION = 'Custom::AmiDeregistrationProtection';
-export const RESOURCE_TYPES = [LAUNCH_PERMISSIONS, IMDS_POLICY, DESCRIPTION, DEPRECATION, DEREGISTRATION_PROTECTION, BLOCK_PUBLIC_ACCESS, ALLOWED_IMAGES] as const;
+export const RESOURCE_TYPES = [
+  LAUNCH_PERMISSIONS, IMDS_POLICY, DESCRIPTION, DEPRECATION, DEREGISTRATION_PROTECTION, BLOCK_PUBLIC_ACCESS, ALLOWED_IMAGES,
+] as const;
 
 /** The AMI id used at synth time and shown in docs/bad-inputs.md; the moto test passes a real AMI of its own. */
 export const EXAMPLE_IMAGE_ID = 'ami-0123456789abcdef0';
