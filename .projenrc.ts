@@ -125,6 +125,9 @@ const HANDLER_SUITES = [
   'test/moto/launch-permissions-lifecycle.test.ts', 'test/moto/imds-and-description-lifecycle.test.ts', 'test/moto/faults.test.ts',
   // The KMS client and the snapshot calls, which only encrypted AMIs exercise.
   'test/moto/encrypted-ami-lifecycle.test.ts',
+  // Deprecation, deregistration protection and the account settings; the CloudFormation client of scheduled enforcement.
+  'test/moto/deprecation-lifecycle.test.ts', 'test/moto/deregistration-protection-lifecycle.test.ts',
+  'test/moto/image-block-public-access-lifecycle.test.ts', 'test/moto/allowed-images-lifecycle.test.ts', 'test/moto/enforcement.test.ts',
 ];
 const lambdaNodes = project.addTask('test:lambda-nodes', {
   description: `The handler's moto suites on every Node major its Lambda runtime policy can choose (${LAMBDA_NODE_MAJORS.join(', ')})`,
@@ -133,7 +136,7 @@ for (const major of LAMBDA_NODE_MAJORS) {
   const dir = `.node${major}`;
   const node = `${dir}/node_modules/.bin/node`;
   const task = project.addTask(`test:node${major}`, {
-    description: `The handler's moto lifecycle (plain and encrypted AMIs) and fault suites on Node ${major} (installed from npm into ${dir}/)`,
+    description: `The handler's moto lifecycle, fault and enforcement suites on Node ${major} (installed from npm into ${dir}/)`,
     steps: [
       { spawn: bundle.name },
       {

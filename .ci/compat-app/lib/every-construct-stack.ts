@@ -3,7 +3,8 @@ import { Annotations, CfnParameter, Duration, RemovalPolicy, Stack, StackProps }
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
-  AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission, LaunchPermissionMode,
+  AmiDeprecation, AmiDeregistrationProtection, AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission,
+  LaunchPermissionMode,
 } from 'cdk-ami-sharing';
 import { Construct } from 'constructs';
 
@@ -53,5 +54,8 @@ export class EveryConstructStack extends Stack {
     Annotations.of(imds).acknowledgeWarning('cdk-ami-sharing:imdsV2Irreversible', 'This AMI\'s software supports IMDSv2');
 
     new AmiDescription(this, 'Desc', { imageId: 'ami-0123456789abcdef0', description: 'Golden image, CIS hardened' });
+    // A fixed time, so the user's snapshot does not change from one synth to the next.
+    new AmiDeprecation(this, 'Deprecate', { imageId: 'ami-0fedcba9876543210', deprecateAt: new Date('2028-06-30T00:00:00Z') });
+    new AmiDeregistrationProtection(this, 'Protect', { imageId: 'ami-0fedcba9876543210', withCooldown: true });
   }
 }
