@@ -148,6 +148,11 @@ export interface StackPlan {
   readonly region?: string;
   /** The deployed stack's status, or undefined when it is not deployed. */
   readonly deployedStatus?: string;
+  /**
+   * The deployed stack's enforcement schedule (AmiSharingHandler.configure({ enforceEvery })), as its rate expression:
+   * drift that a deploy leaves alone is put back by it. Undefined when the deployed stack has none.
+   */
+  readonly enforcement?: string;
   readonly constructs: ConstructPlan[];
   readonly errors: string[];
 }

@@ -1,5 +1,6 @@
 // The plan of every selected stack: read what is deployed (CloudFormation), pair it with what is synthesised, then let
 // each resource type's planner read the live AMIs (EC2) and decide with the handler's modules. Reads only.
+import { enforcementScheduleOf } from '../../lambda/deployed-stack/library-resources';
 import { CLOUDFORMATION_READS, DeployedStack, readDeployedStack, readExports } from '../../lambda/deployed-stack/read';
 import { importsValues, Resolver } from '../../lambda/deployed-stack/resolve';
 import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
@@ -56,6 +57,7 @@ export async function planApp(stacks: AssemblyStack[], clients: AwsClients): Pro
       displayName: stack.displayName,
       region,
       deployedStatus: deployed?.status,
+      enforcement: enforcementScheduleOf(deployed?.template),
       constructs,
       errors: error ? [error] : [],
     });

@@ -32,7 +32,8 @@ function verdict(code: number, changes: boolean, drift: boolean): string {
 }
 
 function renderStack(stack: StackPlan): string[] {
-  const state = stack.deployedStatus ? `deployed, ${stack.deployedStatus}` : 'not deployed';
+  const state = stack.deployedStatus
+    ? `deployed, ${stack.deployedStatus}${stack.enforcement ? `, enforcement schedule ${stack.enforcement}` : ''}` : 'not deployed';
   const name = stack.displayName === stack.stackName ? stack.stackName : `${stack.stackName} (${stack.displayName})`;
   const lines = [`Stack ${name} (${stack.region ?? 'default Region'}, ${state})`];
   lines.push(...stack.errors.map(e => `  x ${e}`));
@@ -44,7 +45,7 @@ function renderStack(stack: StackPlan): string[] {
   }
   for (const [heading, constructs] of byImage) {
     lines.push(`  ${heading}`);
-    for (const c of constructs) lines.push(...renderConstruct(c));
+    for (const c of constructs) lines.push(...renderConstruct(c, stack.enforcement));
   }
   return lines;
 }
@@ -57,12 +58,13 @@ function imageHeading(image: ImageRef): string {
   return `AMI resolved at deploy (token ${expression})`;
 }
 
-function renderConstruct(c: ConstructPlan): string[] {
+/** `enforcement`: the deployed stack's enforcement schedule, which puts back the drift a deploy leaves alone. */
+function renderConstruct(c: ConstructPlan, enforcement?: string): string[] {
   const type = TYPE_NAME[c.resourceType] ?? c.resourceType;
   const lines = [`    ${ACTION_MARK[c.action]} ${c.path} (${type}${c.mode ? `, ${c.mode}` : ''}): ${actionText(c)}`];
   const item = (mark: string, text: string) => lines.push(`        ${mark} ${text}`);
   c.changes.forEach(change => item(isGrant(change) ? '+' : isRevocation(change) ? '-' : '~', changeText(change, c)));
-  c.drift.forEach(d => item('!', driftText(d, c)));
+  c.drift.forEach(d => item('!', driftText(d, c, enforcement)));
   c.errors.forEach(e => item('x', e));
   c.notes.forEach(n => item(' ', `note: ${n}`));
   return lines;
@@ -123,8 +125,10 @@ function why(reason: RevokeReason, c: ConstructPlan): string {
   return c.action === 'replace' ? 'cleanup of the old AMI' : 'the construct leaves the stack';
 }
 
-function driftText(d: Drift, c: ConstructPlan): string {
-  const unchanged = c.action === 'none' ? 'this deploy sends no update, so it stays' : 'this deploy leaves it';
+function driftText(d: Drift, c: ConstructPlan, enforcement?: string): string {
+  const unchanged = c.action !== 'none' ? 'this deploy leaves it'
+    : enforcement ? `this deploy sends no update; the stack's enforcement schedule (${enforcement}) puts it back`
+      : 'this deploy sends no update, so it stays';
   switch (d.kind) {
     case 'principal-added': return `drift   ${principalText(d.principal)}${on(d.imageId, c)} is live but not in the deployed declaration; `
       + (d.revokedByThisDeploy ? 'this deploy revokes it' : c.mode === 'ADDITIVE' ? 'ADDITIVE never revokes it' : unchanged);

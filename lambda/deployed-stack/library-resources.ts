@@ -19,3 +19,12 @@ export function constructPath(resource: any): string | undefined {
   const path = resource?.Metadata?.['aws:cdk:path'];
   return typeof path === 'string' ? path.replace(/\/Resource\/Default$/, '') : undefined;
 }
+
+/** The rate expression of the stack's enforcement schedule (CdkAmiSharingHandler/Enforcement/Schedule), if it has one. */
+export function enforcementScheduleOf(template: any): string | undefined {
+  const resources: Record<string, any> = template?.Resources ?? {};
+  const schedule = Object.entries(resources)
+    .find(([id, r]) => r?.Type === 'AWS::Scheduler::Schedule' && id.startsWith('CdkAmiSharingHandlerEnforcementSchedule'))?.[1];
+  const expression = schedule?.Properties?.ScheduleExpression;
+  return typeof expression === 'string' ? expression : undefined;
+}

@@ -64,12 +64,14 @@ function ec2Calls(): string[] {
 }
 
 async function deployGolden(exclusive: string, additive: string) {
-  await plans.deploy(STACK, plans.synth(STACK, stack => {
+  const synthesised = plans.synth(STACK, stack => {
     AmiSharingHandler.configure(stack, { enforceEvery: Duration.hours(1) });
     new AmiLaunchPermissions(stack, 'Owned', { imageId: exclusive, permissions: [LaunchPermission.account(A)], mode: LaunchPermissionMode.EXCLUSIVE });
     new AmiDescription(stack, 'Describe', { imageId: exclusive, description: 'Golden image' });
     new AmiLaunchPermissions(stack, 'Shared', { imageId: additive, permissions: [LaunchPermission.account(B)] });
-  }));
+  });
+  await plans.deploy(STACK, synthesised);
+  return synthesised;
 }
 
 test('one run puts back what was changed by hand: EXCLUSIVE revokes, ADDITIVE re-grants and revokes nobody, the description returns', async () => {
@@ -108,6 +110,22 @@ test('one run puts back what was changed by hand: EXCLUSIVE revokes, ADDITIVE re
   const again = await runEnforcement();
   expect(ec2Calls()).toEqual(['DescribeImageAttribute', 'DescribeImageAttribute', 'DescribeImageAttribute']);
   expect(again.metrics).toEqual([expect.objectContaining({ Corrections: 0, EnforcementFailures: 0 })]);
+});
+
+test('the plan says the schedule puts back what a deploy of the same declaration leaves', async () => {
+  const [exclusive, additive] = [await createImage(env.ec2), await createImage(env.ec2)];
+  const synthesised = await deployGolden(exclusive, additive);
+  await share(exclusive, 'Add', X);
+
+  const human = await plans.run(['plan', '--app', synthesised.dir]);
+  expect(human.stdout).toContain('(us-east-1, deployed, UPDATE_COMPLETE, enforcement schedule rate(1 hour))');
+  expect(human.stdout).toContain(`! drift   account ${X} is live but not in the deployed declaration; `
+    + 'this deploy sends no update; the stack\'s enforcement schedule (rate(1 hour)) puts it back');
+  const json = JSON.parse((await plans.run(['plan', '--app', synthesised.dir, '--json'])).stdout);
+  expect(json.stacks[0].enforcement).toBe('rate(1 hour)');
+  // And it does.
+  await runEnforcement();
+  expect(await livePermissions(env.ec2, exclusive)).toEqual([`UserId:${A}`]);
 });
 
 test('the calls of one run per construct: one read, then at most the writes that put it back', async () => {
