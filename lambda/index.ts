@@ -24,7 +24,8 @@ import { EnforcementEvent, isEnforcementEvent } from '../src/handler/enforcement
 
 const ec2 = createEc2Client();
 const kms = createKmsClient();
-const cfn = createCloudFormationClient();
+/** Only scheduled enforcement reads CloudFormation: made on its first run, not on every container's cold start. */
+let cfn: ReturnType<typeof createCloudFormationClient> | undefined;
 
 const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiLaunchPermissions': handleLaunchPermissions,
@@ -107,7 +108,7 @@ async function enforce(event: EnforcementEvent, context: Context): Promise<void>
   const deadline = new Deadline(Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
   try {
     const result = await withDeadline(deadline, () => enforceStack(event, {
-      cfn, handlers: HANDLERS, functionArn: context.invokedFunctionArn, context: { ec2, kms, deadline, outsideDeployment: true },
+      cfn: cfn ??= createCloudFormationClient(), handlers: HANDLERS, functionArn: context.invokedFunctionArn, context: { ec2, kms, deadline, outsideDeployment: true },
     }));
     if (result.stackName && !result.idle) emitEnforcementMetrics(result.stackName, result);
   } catch (error) {
