@@ -107,8 +107,9 @@ async function enforce(event: EnforcementEvent, context: Context): Promise<void>
   log('INFO', 'enforcement: start', { stackId: event.stackId });
   const deadline = new Deadline(Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
   try {
+    cfn ??= createCloudFormationClient();
     const result = await withDeadline(deadline, () => enforceStack(event, {
-      cfn: cfn ??= createCloudFormationClient(), handlers: HANDLERS, functionArn: context.invokedFunctionArn, context: { ec2, kms, deadline, outsideDeployment: true },
+      cfn: cfn!, handlers: HANDLERS, functionArn: context.invokedFunctionArn, context: { ec2, kms, deadline, outsideDeployment: true },
     }));
     if (result.stackName && !result.idle) emitEnforcementMetrics(result.stackName, result);
   } catch (error) {
