@@ -2,8 +2,8 @@
 // sends, serves the ResponseURL on loopback, reads the PUT answer, and keeps each resource's physical id and last
 // properties the way a stack does (replacement when the physical id changes, then Delete of the old one; no Delete
 // for a resource whose DeletionPolicy is Retain).
-import * as http from 'http';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { loopbackServer } from './loopback-server';
 
 export type Handler = (event: CloudFormationCustomResourceEvent, context: Context) => Promise<void>;
 
@@ -42,7 +42,7 @@ export class ResponseServer {
   }
 
   private readonly answers = new Map<string, CfnAnswer[]>();
-  private readonly server = http.createServer((request, response) => {
+  private readonly server = loopbackServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', chunk => chunks.push(chunk));
     request.on('end', () => {
@@ -65,6 +65,7 @@ export class ResponseServer {
   }
 
   public async stop(): Promise<void> {
+    this.server.closeAllConnections();
     await new Promise(resolve => this.server.close(resolve));
   }
 }

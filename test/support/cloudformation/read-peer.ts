@@ -15,9 +15,9 @@
 // with the handler role's identity policies enforced when a test sets them (enforceIdentityPolicies): IAM evaluates
 // cloudformation:<Action> on the stack's ARN (ListExports: '*'; Service Authorization Reference, AWS CloudFormation),
 // and CloudFormation answers a denial with AccessDenied (403).
-import * as http from 'http';
 import type { DeployedState } from './stack';
 import { evaluate, IamVerdict, IdentityPolicy } from '../ec2-peer/iam';
+import { loopbackServer } from '../loopback-server';
 
 const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const READ_ACTION = /^(Describe|Get|List)/;
@@ -44,7 +44,7 @@ export class CloudFormationReadPeer {
   private readonly stacks = new Map<string, DeployedState>();
   private readonly statuses = new Map<string, string>();
   private policies?: ReadonlyArray<IdentityPolicy>;
-  private readonly server = http.createServer((req, res) => {
+  private readonly server = loopbackServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
     req.on('end', () => {

@@ -18,6 +18,7 @@ import { RequestStage, runStages } from './pipeline';
 import { Answer, Call, DEFAULT_AUTHORIZATION, firstHeader, kmsOperation, kmsParams, parseParams, readBody, withoutAuth, XML_CONTENT_TYPE } from './protocol';
 import { PublicSharing } from './public-sharing';
 import { RateLimits } from './rate-limits';
+import { loopbackServer } from '../loopback-server';
 import { RecordedRequest, RequestLog } from './request-log';
 import { StaleReads } from './stale-reads';
 import type { TokenBuckets } from '../token-buckets';
@@ -41,7 +42,7 @@ export class Ec2Peer {
    */
   public static async start(options: Ec2PeerStartOptions = {}): Promise<Ec2Peer> {
     const moto = await MotoProcess.launch(options.python ?? 'python3', options.startTimeoutMs ?? 15_000);
-    const server = http.createServer();
+    const server = loopbackServer();
     try {
       if (options.warmUp ?? true) {
         // moto imports its EC2 backend on the first EC2 request (~2 s). Pay that here, so the first
