@@ -20,12 +20,18 @@ import { createKmsClient } from './kms';
 import { handleLaunchPermissions } from './launch-permissions/resource';
 import { log } from './log';
 import { Outcome, ResourceHandler } from './resource';
+import { handleSupersededImages } from './superseded/guard';
 import { EnforcementEvent, isEnforcementEvent } from '../src/handler/enforcement-contract';
+import { SUPERSEDED_IMAGES_GUARD_TYPE } from '../src/handler/superseded-contract';
 
 const ec2 = createEc2Client();
 const kms = createKmsClient();
-/** Only scheduled enforcement reads CloudFormation: made on its first run, not on every container's cold start. */
+/**
+ * Only scheduled enforcement and resources that keep superseded AMIs read CloudFormation: made on first use, not on
+ * every container's cold start.
+ */
 let cfn: ReturnType<typeof createCloudFormationClient> | undefined;
+const cloudFormation = () => (cfn ??= createCloudFormationClient());
 
 const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AmiLaunchPermissions': handleLaunchPermissions,
@@ -35,6 +41,7 @@ const HANDLERS: Record<string, ResourceHandler> = {
   'Custom::AllowedImages': handleAllowedImages,
   'Custom::AmiDeprecation': handleDeprecation,
   'Custom::AmiDeregistrationProtection': handleDeregistrationProtection,
+  [SUPERSEDED_IMAGES_GUARD_TYPE]: handleSupersededImages,
 };
 
 /** Kept back from the invocation's time for answering CloudFormation (the answer itself retries). */
@@ -90,7 +97,7 @@ export async function handler(event: CloudFormationCustomResourceEvent | Enforce
       throw new DeclarationError([`RequestType: ${JSON.stringify(event.RequestType)} is not Create, Update or Delete`]);
     }
     const deadline = new Deadline(started + remaining - ANSWER_MARGIN_MS);
-    const outcome = await withDeadline(deadline, () => implementation(event, { ec2, kms, deadline }));
+    const outcome = await withDeadline(deadline, () => implementation(event, { ec2, kms, deadline, cloudFormation }));
     await answer({ Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, Data: outcome.data }, outcome.changes);
   } catch (error) {
     await answer({ Status: 'FAILED', PhysicalResourceId: fallbackId, Reason: messageOf(error) });
@@ -107,9 +114,11 @@ async function enforce(event: EnforcementEvent, context: Context): Promise<void>
   log('INFO', 'enforcement: start', { stackId: event.stackId });
   const deadline = new Deadline(Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
   try {
-    cfn ??= createCloudFormationClient();
     const result = await withDeadline(deadline, () => enforceStack(event, {
-      cfn: cfn!, handlers: HANDLERS, functionArn: context.invokedFunctionArn, context: { ec2, kms, deadline, outsideDeployment: true },
+      cfn: cloudFormation(),
+      handlers: HANDLERS,
+      functionArn: context.invokedFunctionArn,
+      context: { ec2, kms, deadline, outsideDeployment: true, cloudFormation },
     }));
     if (result.stackName && !result.idle) emitEnforcementMetrics(result.stackName, result);
   } catch (error) {

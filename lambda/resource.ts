@@ -1,3 +1,4 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
@@ -14,6 +15,11 @@ export interface RequestContext {
    * the request takes back its own writes when it fails.
    */
   readonly outsideDeployment?: boolean;
+  /**
+   * The CloudFormation client (made on first use): resources that keep superseded AMIs read their own stack's status
+   * and record (lambda/superseded/stack-record.ts), as enforcement reads the stack.
+   */
+  readonly cloudFormation?: () => CloudFormationClient;
 }
 
 /** A successful outcome; failures are thrown. */

@@ -5,6 +5,7 @@ import { AmiSharingHandler } from './ami-sharing-handler';
 import { shareEncryptionKeys } from './encryption-keys';
 import { LaunchPermission, LaunchPermissionMode } from './launch-permission';
 import { checkShareAdmission } from './share-admission';
+import { SupersededImages } from './superseded-images';
 import { rejectAtSynth } from './synth-check';
 import { encryptionErrors, imageIdError, launchPermissionKey, launchPermissionListErrors } from './validation';
 
@@ -65,6 +66,16 @@ export interface AmiLaunchPermissionsProps {
    * @default false - a snapshot encrypted with a key not in `encryptionKeys` fails the deployment before any change
    */
   readonly keysSharedElsewhere?: boolean;
+
+  /**
+   * What happens to the previous AMI when `imageId` moves to another one (a rollover). `SupersededImages.keep(n)` keeps
+   * the last n superseded AMIs shared as they were and deprecates them, so that recipients' launch templates and Auto
+   * Scaling groups that still name them keep working; the AMI pushed out of that window is revoked. See
+   * docs/superseded-images.md.
+   *
+   * @default SupersededImages.revoke() - the previous AMI loses everything at the deployment that shares the new one
+   */
+  readonly supersededImages?: SupersededImages;
 }
 
 /**
@@ -85,6 +96,8 @@ export class AmiLaunchPermissions extends Construct {
   public readonly _recipientAccounts: string[];
 
   private readonly resource: CustomResource;
+  /** The SupersededImages guard, with SupersededImages.keep(): it revokes the kept AMIs when the construct goes. */
+  private readonly guard?: CustomResource;
 
   constructor(scope: Construct, id: string, props: AmiLaunchPermissionsProps) {
     super(scope, id);
@@ -106,23 +119,26 @@ export class AmiLaunchPermissions extends Construct {
     }
 
     const mode = props.mode ?? LaunchPermissionMode.ADDITIVE;
+    const superseded = (props.supersededImages ?? SupersededImages.revoke())._toProperty();
     const handler = AmiSharingHandler.of(this);
     this.imageId = props.imageId;
+    // The encryption and window properties only appear when used, so templates of earlier versions stay unchanged.
+    const properties = {
+      ImageId: props.imageId,
+      Permissions: entries,
+      Mode: mode,
+      ...(keys.length > 0 ? { EncryptionKeys: keys } : {}),
+      ...(allowCopy ? { AllowCopy: true } : {}),
+      ...(props.keysSharedElsewhere ? { KeysSharedElsewhere: true } : {}),
+      ...(superseded ? { SupersededImages: superseded } : {}),
+    };
     this.resource = handler._addResource(this, {
       resourceType: 'Custom::AmiLaunchPermissions',
       imageId: props.imageId,
       attribute: 'launchPermission',
       sole: mode === LaunchPermissionMode.EXCLUSIVE,
       principals: entries.filter(e => !Token.isUnresolved(Object.values(e)[0])).map(launchPermissionKey),
-      // The encryption properties only appear when used, so templates of earlier versions stay unchanged.
-      properties: {
-        ImageId: props.imageId,
-        Permissions: entries,
-        Mode: mode,
-        ...(keys.length > 0 ? { EncryptionKeys: keys } : {}),
-        ...(allowCopy ? { AllowCopy: true } : {}),
-        ...(props.keysSharedElsewhere ? { KeysSharedElsewhere: true } : {}),
-      },
+      properties,
     });
     this.resource.node.addDependency(handler._allowEncryptionChecks());
     const granted = keys.filter(k => k.SharedBy === 'GRANTS').map(k => k.KeyArn);
@@ -131,6 +147,9 @@ export class AmiLaunchPermissions extends Construct {
     }
     if (allowCopy) {
       this.resource.node.addDependency(handler._allowSnapshotSharing(entries.filter(e => e.UserId !== undefined).map(e => e.UserId!)));
+    }
+    if (superseded) {
+      this.guard = handler._keepSupersededImages(this, this.resource, props.imageId, properties);
     }
     this._makesPublic = entries.some(e => e.Group !== undefined);
     this._recipientAccounts = entries.map(e => e.UserId).filter((a): a is string => a !== undefined && !Token.isUnresolved(a));
@@ -143,10 +162,11 @@ export class AmiLaunchPermissions extends Construct {
   /**
    * What happens to the launch permissions when this construct leaves the stack.
    *
-   * `RemovalPolicy.RETAIN` leaves them on the AMI; `RemovalPolicy.DESTROY` (the default) revokes the declared
-   * principals.
+   * `RemovalPolicy.RETAIN` leaves them on the AMI (and on the superseded AMIs it keeps); `RemovalPolicy.DESTROY` (the
+   * default) revokes the declared principals.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     this.resource.applyRemovalPolicy(policy);
+    this.guard?.applyRemovalPolicy(policy);
   }
 }

@@ -21,6 +21,7 @@ import {
 } from './handler/nag-reasons';
 import { PolicyQuotaWarning } from './handler/policy-quota';
 import { defaultHandlerRuntime, handlerRuntimeError } from './handler/runtime';
+import { keepSupersededImages, stackRecordPolicy } from './handler/superseded-access';
 import { suppressNagFindings } from './nag-suppressions';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
@@ -140,6 +141,9 @@ export class AmiSharingHandler extends Construct {
   private publicSharingChecks?: iam.ManagedPolicy;
   private readonly policyQuota = new PolicyQuotaWarning(this);
   private readonly accountSettings: AccountSettingPolicies;
+  /** How many KeptImages policies (one per AmiLaunchPermissions that keeps superseded AMIs) the role has. */
+  private keptImagePolicies = 0;
+  private stackRecordReads?: iam.ManagedPolicy;
 
   private constructor(scope: Construct, id: string, props: AmiSharingHandlerProps) {
     super(scope, id);
@@ -268,6 +272,26 @@ export class AmiSharingHandler extends Construct {
   }
 
   /**
+   * Lets the handler keep superseded AMIs of this launch-permissions resource shared and deprecated: deprecation access
+   * on its image (the previous AMI is deprecated through the policy that granted it), reads of its own stack's status
+   * and record, and the KeptImages policy and SupersededImages guard (src/handler/superseded-access.ts).
+   *
+   * @internal
+   */
+  public _keepSupersededImages(construct: Construct, resource: CustomResource, imageId: string, properties: Record<string, unknown>): CustomResource {
+    resource.node.addDependency(this.allowLifecycle(DEPRECATION_ACCESS, imageId));
+    this.keptImagePolicies++;
+    // A policy of its own that the resource depends on (not a statement of the log policy, which is updated in place):
+    // the cleanup Delete of a resource that kept superseded AMIs still reads the stack's record after the last
+    // construct that keeps any left the template.
+    this.stackRecordReads ??= stackRecordPolicy(this, this.role);
+    resource.node.addDependency(this.stackRecordReads);
+    const guard = keepSupersededImages(construct, resource, { role: this.role, serviceToken: this.function.functionArn, properties });
+    this.checkPolicyQuota();
+    return guard;
+  }
+
+  /**
    * Lets the handler make the checks EC2 requires before an AMI is made public. These read actions have no
    * resource-level permissions, so they are only granted when some construct of the stack declares public access.
    *
@@ -339,7 +363,8 @@ export class AmiSharingHandler extends Construct {
     const encryption = this.encryptionAccess.policies;
     this.policyQuota.check({
       // The log policy (which also holds the encryption checks), then the optional ones.
-      updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0) + this.accountSettings.count,
+      updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0) + this.accountSettings.count
+        + this.keptImagePolicies + (this.stackRecordReads ? 1 : 0),
       replacedOnChange: this.imageAccess.policyCount + (encryption.keyGrants ? 1 : 0),
     });
   }

@@ -8,3 +8,4 @@ export * from './image-criterion';
 export * from './allowed-images';
 export * from './ami-deprecation';
 export * from './ami-deregistration-protection';
+export * from './superseded-images';

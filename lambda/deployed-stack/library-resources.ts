@@ -1,6 +1,7 @@
 // Which resources of a deployed template belong to this library: the handler function(s) under the stack root's
 // CdkAmiSharingHandler (a fixed construct id, so its logical ids start with it), and the custom resources whose
 // ServiceToken names one of them.
+import { SUPERSEDED_IMAGES_GUARD_TYPE } from '../../src/handler/superseded-contract';
 
 /** Logical ids of the library's handler functions in a template. */
 export function handlerFunctionIds(template: any): Set<string> {
@@ -8,8 +9,12 @@ export function handlerFunctionIds(template: any): Set<string> {
   return new Set(Object.keys(resources).filter(id => resources[id]?.Type === 'AWS::Lambda::Function' && id.startsWith('CdkAmiSharingHandler')));
 }
 
-/** Whether a template resource's ServiceToken refers to one of these handler functions. */
+/**
+ * Whether a template resource is a construct's custom resource served by one of these handler functions (its
+ * ServiceToken refers to one); a superseded-images guard is part of its AmiLaunchPermissions, so it is not.
+ */
 export function servedByHandler(resource: any, handlerIds: ReadonlySet<string>): boolean {
+  if (resource?.Type === SUPERSEDED_IMAGES_GUARD_TYPE) return false;
   const token = JSON.stringify(resource?.Properties?.ServiceToken ?? '');
   return [...handlerIds].some(id => token.includes(`"${id}"`));
 }

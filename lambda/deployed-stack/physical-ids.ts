@@ -6,9 +6,10 @@ import { parseDeprecationPhysicalId } from '../deprecation/original';
 import { parseProtectionPhysicalId } from '../deregistration-protection/original';
 import { parseDescriptionPhysicalId } from '../description/original';
 import { IMAGE_BLOCK_PUBLIC_ACCESS_ID } from '../image-block-public-access/resource';
+import { parseWindow } from '../superseded/window';
 
 /**
- * The AMI in a physical id the handler made: '<ami>/launchPermission', '<ami>/imdsSupport', '<ami>/description/...',
+ * The AMI in a physical id the handler made: '<ami>/launchPermission[/kept:...]' (../superseded/window.ts), '<ami>/imdsSupport', '<ami>/description/...',
  * '<ami>/deprecation/...', '<ami>/deregistration-protection/...' (lambda/*\/resource.ts, lambda/*\/original.ts).
  * Undefined for an id it did not make (a failed Create's).
  */
@@ -17,6 +18,7 @@ export function imageIdOfPhysicalId(type: string, physicalId: string | undefined
   if (type === 'Custom::AmiDescription') return parseDescriptionPhysicalId(physicalId)?.imageId;
   if (type === 'Custom::AmiDeprecation') return parseDeprecationPhysicalId(physicalId)?.imageId;
   if (type === 'Custom::AmiDeregistrationProtection') return parseProtectionPhysicalId(physicalId)?.imageId;
+  if (type === 'Custom::AmiLaunchPermissions') return parseWindow(physicalId)?.imageId;
   const match = /^(ami-[0-9a-f]+)\/[A-Za-z]+$/.exec(physicalId);
   return match?.[1];
 }

@@ -11,7 +11,9 @@ import {
   launchPermissionError,
   launchPermissionKey,
   launchPermissionListErrors,
+  parseSupersededImages,
   show,
+  SupersededImagesEntry,
 } from '../../src/validation';
 import { DeclarationError } from '../errors';
 import { unknownPropertyErrors } from '../properties';
@@ -28,6 +30,8 @@ export interface LaunchPermissionsDeclaration {
   readonly allowCopy: boolean;
   /** Keys that encrypt the AMI and are not declared are shared by other means: do not fail for them. */
   readonly keysSharedElsewhere: boolean;
+  /** Keep superseded AMIs shared (SupersededImages.keep); undefined: revoke them (the default). */
+  readonly supersededImages?: SupersededImagesEntry;
 }
 
 /** A boolean property as CloudFormation hands it over (the string 'true' or 'false'), or its default when absent. */
@@ -65,7 +69,7 @@ function parseKeys(problems: string[], value: unknown): Array<EncryptionKeyEntry
 export function parseLaunchPermissionsProperties(properties: Record<string, unknown> | undefined): LaunchPermissionsDeclaration {
   const props = properties ?? {};
 
-  const problems = unknownPropertyErrors(props, ['ImageId', 'Permissions', 'Mode', 'EncryptionKeys', 'AllowCopy', 'KeysSharedElsewhere']);
+  const problems = unknownPropertyErrors(props, ['ImageId', 'Permissions', 'Mode', 'EncryptionKeys', 'AllowCopy', 'KeysSharedElsewhere', 'SupersededImages']);
 
   const imageError = imageIdError('ImageId', props.ImageId);
   if (imageError) problems.push(imageError);
@@ -89,6 +93,7 @@ export function parseLaunchPermissionsProperties(properties: Record<string, unkn
   const keys = parseKeys(problems, props.EncryptionKeys);
   const allowCopy = flag(problems, 'AllowCopy', props.AllowCopy);
   const keysSharedElsewhere = flag(problems, 'KeysSharedElsewhere', props.KeysSharedElsewhere);
+  const supersededImages = parseSupersededImages(problems, props.SupersededImages);
   problems.push(...encryptionErrors({ permissions: 'Permissions', encryptionKeys: 'EncryptionKeys', allowCopy: 'AllowCopy' }, entries, keys, allowCopy));
 
   if (problems.length > 0) throw new DeclarationError(problems);
@@ -99,5 +104,6 @@ export function parseLaunchPermissionsProperties(properties: Record<string, unkn
     encryptionKeys: keys as EncryptionKeyEntry[],
     allowCopy,
     keysSharedElsewhere,
+    ...(supersededImages ? { supersededImages } : {}),
   };
 }

@@ -1,24 +1,29 @@
 // Custom::AmiLaunchPermissions: read the live permissions, plan, write (removals first), then read again until the
 // AMI shows the plan's result or the time budget runs out.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { launchPermissionFromKey, PUBLIC_ACCESS_KEY } from '../../src/validation';
+import { PUBLIC_ACCESS_KEY } from '../../src/validation';
 import { readWaitingForImageAndAccess } from '../converge';
-import { describeLaunchPermissions, modifyLaunchPermissions } from '../ec2';
+import { describeLaunchPermissions } from '../ec2';
 import { checksEncryption, managesEncryption, readsStorage, readsStorageUpFront } from '../encryption/plan';
-import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
-import { log } from '../log';
-import { Outcome, RequestContext, ResourceHandler } from '../resource';
-import { undoingOnFailure, UndoLog } from '../undo';
-import { planConverge, planDelete } from './plan';
-import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
-import { checkPublicSharingAllowed, publicSharingRefusal } from './public-sharing';
 import { checkEncryption, readImage, readSnapshotKeys } from '../encryption/preflight';
 import { convergeEncryption, revokeEncryption } from '../encryption/share';
-import { convergeSet, GrantSet, NO_CHANGES, sumChanges } from '../set-converge';
+import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone } from '../errors';
+import { log } from '../log';
+import { Outcome, RequestContext, ResourceHandler } from '../resource';
+import { convergeSet, NO_CHANGES, sumChanges } from '../set-converge';
+import { keptImageArns } from '../superseded/image-arns';
+import { applyWindow, prepareWindow } from '../superseded/rollover';
+import { recordedPhysicalId } from '../superseded/stack-record';
+import { emptyWindow, formatWindow, parseWindow, sharedImages, SupersededWindow } from '../superseded/window';
+import { undoingOnFailure } from '../undo';
+import { launchPermissionSet, revokeDeclaration } from './permission-set';
+import { planConverge } from './plan';
+import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from './properties';
+import { checkPublicSharingAllowed } from './public-sharing';
 
 /** Keyed on the image: a new imageId means a new physical resource, and CloudFormation then deletes the old one. */
 export function launchPermissionsPhysicalId(imageId: string): string {
-  return `${imageId}/launchPermission`;
+  return formatWindow(emptyWindow(imageId));
 }
 
 export const handleLaunchPermissions: ResourceHandler = async (event, context) => {
@@ -27,17 +32,26 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
   }
   const desired = parseLaunchPermissionsProperties(event.ResourceProperties);
   const sameImage = event.RequestType === 'Update' && event.OldResourceProperties?.ImageId === desired.imageId;
-  const previousDeclared = sameImage ? previousDeclaration(event.OldResourceProperties) : undefined;
+  const oldDeclared = event.RequestType === 'Update' ? previousDeclaration(event.OldResourceProperties) : undefined;
+  const previousDeclared = sameImage ? oldDeclared : undefined;
   const previous = previousDeclared?.permissions;
+  // The superseded-images window (../superseded/): only resources that keep superseded AMIs, or kept them until now.
+  const recorded = event.RequestType === 'Update' ? parseWindow(event.PhysicalResourceId) : undefined;
+  const windowed = desired.supersededImages !== undefined || (recorded !== undefined && recorded.kept.length + recorded.pushedOut.length > 0);
 
   // A Create that fails is cleaned up by CloudFormation's rollback Delete; an Update that fails on another AMI is not,
   // and nothing rolls back an enforcement run.
   const replacing = event.RequestType === 'Update' && !sameImage;
-  const changes = await undoingOnFailure(replacing || context.outsideDeployment === true, desired.imageId, async undo => {
+  let window: SupersededWindow | undefined;
+  const changes = await undoingOnFailure(replacing || windowed || context.outsideDeployment === true, desired.imageId, async undo => {
     // The reads before the first write go out together: one round trip, not two (BENCHMARKS.md, section 2).
     const storageUpFront = readsStorageUpFront(desired, previousDeclared) ? settled(readImage(context, desired.imageId)) : undefined;
+    const windowUpFront = windowed
+      ? prepareWindow(context, event, recorded ?? emptyWindow(desired.imageId), desired, oldDeclared?.supersededImages !== undefined)
+      : undefined;
     const live = await readWaitingForImageAndAccess(context, desired.imageId, 'DescribeImageAttribute launchPermission',
       () => describeLaunchPermissions(context.ec2, desired.imageId));
+    const prepared = await windowUpFront;
     const planFor = (current: Set<string>) => planConverge({ desired: desired.permissions, previous, live: current, mode: desired.mode });
     const first = planFor(live);
     let publicChecked = false;
@@ -57,11 +71,24 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
       encryption = await convergeEncryption(context, desired, previousDeclared, storage, undo);
     }
     const launch = await convergeSet(context, launchPermissionSet(context, desired.imageId, publicChecked), planFor, undo, live);
-    return sumChanges(launch, encryption);
+    if (!prepared) return sumChanges(launch, encryption);
+    // The new AMI has everything before the superseded ones lose anything.
+    const applied = await applyWindow(context, prepared, desired, undo);
+    window = applied.window;
+    return sumChanges(launch, encryption, applied.changes);
   });
+  const physicalResourceId = window ? formatWindow(window)
+    : sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId);
   return {
-    physicalResourceId: sameImage ? event.PhysicalResourceId : launchPermissionsPhysicalId(desired.imageId),
-    data: { ImageId: desired.imageId, Principals: desired.permissions.size },
+    physicalResourceId,
+    data: {
+      ImageId: desired.imageId,
+      Principals: desired.permissions.size,
+      ...(desired.supersededImages ? {
+        KeptImages: (window?.kept ?? []).join(','),
+        KeptImageArns: keptImageArns(event.StackId, desired.imageId, window?.kept ?? []),
+      } : {}),
+    },
     changes,
   };
 };
@@ -81,16 +108,11 @@ async function deleteLaunchPermissions(
     }
     throw error;
   }
+  if (declared.supersededImages && await stillInWindow(event, context, declared.imageId)) {
+    return { ...unchanged, data: { ImageId: declared.imageId } };
+  }
   try {
-    const live = await describeLaunchPermissions(context.ec2, declared.imageId);
-    // Delete never undoes: CloudFormation retries it with the same properties.
-    const launch = await convergeSet(context, launchPermissionSet(context, declared.imageId),
-      current => planDelete(declared.permissions, current), new UndoLog(), live);
-    // Launch permissions first: recipients stop seeing the AMI before they lose the means to launch it.
-    const encryption = managesEncryption(declared)
-      ? await revokeEncryption(context, declared, declared.allowCopy ? await readImage(context, declared.imageId) : undefined)
-      : NO_CHANGES;
-    return { ...unchanged, data: { ImageId: declared.imageId }, changes: sumChanges(launch, encryption) };
+    return { ...unchanged, data: { ImageId: declared.imageId }, changes: await revokeDeclaration(context, declared) };
   } catch (error) {
     // A deregistered AMI has no launch permissions left to revoke; grants live on the keys and are still revoked.
     if (isImageGone(error)) {
@@ -102,6 +124,22 @@ async function deleteLaunchPermissions(
     }
     throw error;
   }
+}
+
+/**
+ * Whether the AMI of a deleted physical id is still shared by the resource's current one: the cleanup after a rollover
+ * (the old AMI is now kept), or after an update that only changed the window. The event alone cannot tell this from a
+ * removal or a rollback's cleanup, so CloudFormation's record of the resource decides (superseded/stack-record.ts). The
+ * kept AMIs of a removed resource are revoked by its SupersededImages guard (superseded/guard.ts).
+ */
+async function stillInWindow(event: CloudFormationCustomResourceEvent & { RequestType: 'Delete' }, context: RequestContext, imageId: string): Promise<boolean> {
+  const recordedId = await recordedPhysicalId(context, event);
+  const current = recordedId !== event.PhysicalResourceId ? parseWindow(recordedId) : undefined;
+  if (current && sharedImages(current).includes(imageId)) {
+    log('INFO', 'superseded image stays shared: the current physical id keeps it', { imageId, current: recordedId });
+    return true;
+  }
+  return false;
 }
 
 /** A read started early, whose failure is only looked at if its result is needed (never an unhandled rejection). */
@@ -116,34 +154,4 @@ function previousDeclaration(properties: Record<string, unknown> | undefined): L
   } catch {
     return undefined;
   }
-}
-
-/**
- * The AMI's launch permissions as a grant set (see convergeSet): read with DescribeImageAttribute, written with one
- * ModifyImageAttribute per side of a plan. Unless the pre-flight already did it, every plan is checked for public
- * sharing before its first write.
- */
-function launchPermissionSet(context: RequestContext, imageId: string, publicChecked = false): GrantSet {
-  return {
-    what: `launch permissions of ${imageId}`,
-    read: () => describeLaunchPermissions(context.ec2, imageId),
-    checkBeforeWrite: publicChecked ? undefined : todo => checkPublicSharingAllowed(context, imageId, todo.add),
-    write: async (operation, keys, undo) => {
-      await modify(context, imageId, operation, keys);
-      undo.push(() => modify(context, imageId, operation === 'add' ? 'remove' : 'add', keys));
-      return 1;
-    },
-  };
-}
-
-async function modify(context: RequestContext, imageId: string, operation: 'add' | 'remove', keys: string[]) {
-  try {
-    await modifyLaunchPermissions(context.ec2, imageId, { [operation]: keys.map(launchPermissionFromKey) });
-  } catch (error) {
-    if (isImageGone(error)) throw error;
-    const refusal = operation === 'add' ? publicSharingRefusal(error, imageId, keys) : undefined;
-    if (refusal) throw new Error(refusal);
-    throw new Error(`ModifyImageAttribute (${operation} ${keys.length} launch permission${keys.length === 1 ? '' : 's'}) on ${imageId} failed: ${messageOf(error)}`);
-  }
-  log('INFO', `launch permissions: ${operation}`, { imageId, count: keys.length });
 }

@@ -10,3 +10,4 @@ export * from './account-settings';
 export * from './allowed-images';
 export * from './deprecation';
 export * from './deregistration-protection';
+export * from './superseded-images';

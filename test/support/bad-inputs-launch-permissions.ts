@@ -89,13 +89,13 @@ export const ENTRIES: BadInput[] = [
     name: 'an extra property',
     synth: undefined,
     handler: exact(imageId => create(LAUNCH_PERMISSIONS, { ...lp(imageId, [{ UserId: ACCOUNT }]), Principals: [OTHER_ACCOUNT] }),
-      "Principals: unknown property 'Principals' (expected ImageId, Permissions, Mode, EncryptionKeys, AllowCopy, KeysSharedElsewhere)"),
+      "Principals: unknown property 'Principals' (expected ImageId, Permissions, Mode, EncryptionKeys, AllowCopy, KeysSharedElsewhere, SupersededImages)"),
   },
   {
     name: 'ImageId misspelled as ImageID',
     synth: undefined,
     handler: exact(imageId => create(LAUNCH_PERMISSIONS, { ImageID: imageId, Permissions: [{ UserId: ACCOUNT }], Mode: 'ADDITIVE' }),
-      "2 problems: ImageID: unknown property 'ImageID' (expected ImageId, Permissions, Mode, EncryptionKeys, AllowCopy, KeysSharedElsewhere); ImageId: an AMI id is required (got undefined)"),
+      "2 problems: ImageID: unknown property 'ImageID' (expected ImageId, Permissions, Mode, EncryptionKeys, AllowCopy, KeysSharedElsewhere, SupersededImages); ImageId: an AMI id is required (got undefined)"),
   },
   {
     name: 'no ResourceProperties at all',

@@ -16,11 +16,12 @@ import { IMAGE_IDS } from './bad-inputs-image-ids';
 import { ENTRIES } from './bad-inputs-launch-permissions';
 import { LISTS, PRINCIPALS } from './bad-inputs-principals';
 import { REQUESTS } from './bad-inputs-requests';
+import { SUPERSEDED_IMAGES } from './bad-inputs-superseded-images';
 
 export { EXAMPLE_IMAGE_ID, RESOURCE_TYPES } from './bad-inputs-builders';
 export type { BadInput, BadInputEvent } from './bad-inputs-builders';
 
 export const BAD_INPUTS: readonly BadInput[] = [
   ...PRINCIPALS, ...LISTS, ...ENTRIES, ...IMAGE_IDS, ...DESCRIPTIONS, ...DEPRECATIONS, ...DEREGISTRATION_PROTECTIONS, ...REQUESTS,
-  ...ENCRYPTION, ...ACCOUNT_SETTINGS,
+  ...ENCRYPTION, ...ACCOUNT_SETTINGS, ...SUPERSEDED_IMAGES,
 ];

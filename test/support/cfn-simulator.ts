@@ -80,9 +80,11 @@ export function lambdaContext(remainingMs = 60_000): Context {
 }
 
 let requestCounter = 0;
+const DEFAULT_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/AmiSharingTest/11111111-2222-3333-4444-555555555555';
 
 export class CfnSimulator {
-  public readonly stackId = 'arn:aws:cloudformation:us-east-1:123456789012:stack/AmiSharingTest/11111111-2222-3333-4444-555555555555';
+  /** The StackId of every event (an emulated stack's own id when a test reads the stack back through the read peer). */
+  public readonly stackId: string;
   private readonly resources = new Map<string, ResourceState>();
   /** Every answer the handler gave, in order. */
   public readonly answers: Array<CfnAnswer & { requestType: string }> = [];
@@ -93,7 +95,9 @@ export class CfnSimulator {
    * loopback server on a two-core machine can cause; every other test insists on exactly one.
    */
   constructor(private readonly handler: Handler, private readonly server: ResponseServer, private readonly remainingMs = 60_000,
-    private readonly options: { readonly repeatedAnswers?: boolean } = {}) {}
+    private readonly options: { readonly repeatedAnswers?: boolean; readonly stackId?: string } = {}) {
+    this.stackId = options.stackId ?? DEFAULT_STACK_ID;
+  }
 
   /** Sends one event as CloudFormation would and returns the handler's PUT answer. */
   public async send(event: Omit<CloudFormationCustomResourceEvent, 'ResponseURL' | 'StackId' | 'RequestId' | 'ServiceToken'> & { ServiceToken?: string }): Promise<CfnAnswer> {

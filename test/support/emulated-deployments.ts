@@ -1,5 +1,7 @@
 // A stack of this library deployed through the emulated CloudFormation against the EC2 peer, with the handler role's
 // policies of each moment enforced by the peer's IAM evaluator.
+import { CfnSimulator } from './cfn-simulator';
+import { CloudFormationReadPeer } from './cloudformation/read-peer';
 import { EmulatedStack, StackVersion } from './cloudformation/stack';
 import { HandlerEnvironment } from './handler-environment';
 import { handlerRoleOf } from './image-id-kinds';
@@ -19,15 +21,25 @@ export class EmulatedDeployments {
   private phase = 'create';
   /** How many of the peer's IAM verdicts are already assigned to an invocation. */
   private verdictsSeen = 0;
+  /** How many of the read peer's requests are already assigned to an invocation. */
+  private cfnSeen = 0;
 
-  constructor(private readonly env: HandlerEnvironment, firstTemplate: any) {
+  /**
+   * `readPeer`: the stack is attached to this CloudFormation read peer while it deploys (its status and record of the
+   * moment, with the role's policies of the moment enforced), and its events carry the stack's own id.
+   */
+  constructor(private readonly env: HandlerEnvironment, firstTemplate: any, private readonly readPeer?: CloudFormationReadPeer) {
+    const stackName = 'TokenRollover';
     this.stack = new EmulatedStack({
-      stackName: 'TokenRollover',
-      cfn: env.simulator(),
+      stackName,
+      cfn: readPeer
+        ? new CfnSimulator(env.handler, env.server, undefined, { stackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${stackName}/00000000-0000-0000-0000-000000000000` })
+        : env.simulator(),
       roleLogicalId: handlerRoleOf(firstTemplate),
       onInvoke: (policies, request) => {
         this.closeInvocation();
         env.peer.enforceIdentityPolicies(policies);
+        readPeer?.enforceIdentityPolicies(policies);
         this.invocations.push({ request: `${this.phase}: ${request.type} ${request.logicalId} on ${request.imageId}`, verdicts: [] });
       },
       buildImage: async (_logicalId, properties) => {
@@ -37,6 +49,7 @@ export class EmulatedDeployments {
         return image;
       },
     });
+    readPeer?.attach(stackName, this.stack);
   }
 
   public async deploy(version: StackVersion, phase: string, failAfter?: string) {
@@ -46,6 +59,7 @@ export class EmulatedDeployments {
     } finally {
       this.closeInvocation();
       this.env.peer.enforceIdentityPolicies(undefined);
+      this.readPeer?.enforceIdentityPolicies(undefined);
     }
   }
 
@@ -56,13 +70,30 @@ export class EmulatedDeployments {
     } finally {
       this.closeInvocation();
       this.env.peer.enforceIdentityPolicies(undefined);
+      this.readPeer?.enforceIdentityPolicies(undefined);
     }
   }
 
   /** Runs setup or inspection with IAM out of the way (it is the test's access, not the handler's). */
   public async withoutIam<T>(action: () => Promise<T>): Promise<T> {
     this.env.peer.enforceIdentityPolicies(undefined);
+    this.readPeer?.enforceIdentityPolicies(undefined);
     return action();
+  }
+
+  /**
+   * Runs a probe as the handler's role with the policies attached now; its verdicts belong to no invocation (so they
+   * are not in denials()).
+   */
+  public async asRole<T>(probe: () => Promise<T>): Promise<T> {
+    this.closeInvocation();
+    this.env.peer.enforceIdentityPolicies(this.stack.rolePolicies());
+    try {
+      return await probe();
+    } finally {
+      this.env.peer.enforceIdentityPolicies(undefined);
+      this.verdictsSeen = this.env.peer.iamVerdicts().length;
+    }
   }
 
   /** Every request the IAM evaluator refused so far. */
@@ -77,5 +108,9 @@ export class EmulatedDeployments {
     const all = this.env.peer.iamVerdicts();
     if (last) last.verdicts.push(...all.slice(this.verdictsSeen).map(({ action, resource, result }) => ({ action, resource, result })));
     this.verdictsSeen = all.length;
+    // The CloudFormation reads the request made (a resource that keeps superseded AMIs reads its own stack).
+    const reads = this.readPeer?.requests.slice(this.cfnSeen) ?? [];
+    if (last) last.verdicts.push(...reads.map(r => ({ action: `cloudformation:${r.action}`, resource: r.params.StackName ?? '*', result: r.iam?.result ?? 'NotEvaluated' })));
+    this.cfnSeen = this.readPeer?.requests.length ?? 0;
   }
 }

@@ -11,11 +11,16 @@
 // and ListExports (Exports: Name, Value, ExportingStackId). Every request is recorded, so a test can prove the plan
 // made no other call.
 //
+// A stack can also be attached while it deploys (attach): DescribeStacks then answers its status of the moment and
+// DescribeStackResource (StackResourceDetail: LogicalResourceId, PhysicalResourceId, ResourceType, ResourceStatus,
+// LastUpdatedTimestamp) the physical id on record at that moment, which is how a resource that keeps superseded AMIs
+// tells a rollback and a replacement's cleanup apart (lambda/superseded/stack-record.ts).
+//
 // The handler's scheduled enforcement reads its stack through it too, by stack id (StackName takes a name or an id),
 // with the handler role's identity policies enforced when a test sets them (enforceIdentityPolicies): IAM evaluates
 // cloudformation:<Action> on the stack's ARN (ListExports: '*'; Service Authorization Reference, AWS CloudFormation),
 // and CloudFormation answers a denial with AccessDenied (403).
-import type { DeployedState } from './stack';
+import type { DeployedState, EmulatedStack } from './stack';
 import { evaluate, IamVerdict, IdentityPolicy } from '../ec2-peer/iam';
 import { loopbackServer } from '../loopback-server';
 
@@ -43,6 +48,7 @@ export class CloudFormationReadPeer {
   public readonly requests: CfnRequest[] = [];
   private readonly stacks = new Map<string, DeployedState>();
   private readonly statuses = new Map<string, string>();
+  private readonly live = new Map<string, Pick<EmulatedStack, 'status' | 'recordedPhysicalId' | 'deployedState'>>();
   private policies?: ReadonlyArray<IdentityPolicy>;
   private readonly server = loopbackServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -74,6 +80,11 @@ export class CloudFormationReadPeer {
   public setStack(stackName: string, state: DeployedState | undefined): void {
     if (state) this.stacks.set(stackName, state); else this.stacks.delete(stackName);
     this.statuses.delete(stackName);
+  }
+
+  /** Answers for a stack as it is at the moment of each request, while it deploys (see the file comment). */
+  public attach(stackName: string, stack: Pick<EmulatedStack, 'status' | 'recordedPhysicalId' | 'deployedState'>): void {
+    this.live.set(stackName, stack);
   }
 
   /** The StackStatus DescribeStacks answers for the stack (UPDATE_COMPLETE unless set), e.g. an operation under way. */
@@ -108,8 +119,35 @@ export class CloudFormationReadPeer {
     await new Promise(resolve => this.server.close(resolve));
   }
 
+  private answerAttached(action: string, name: string, stack: Pick<EmulatedStack, 'status' | 'recordedPhysicalId' | 'deployedState'>,
+    params: Record<string, string>): { status: number; body: string } {
+    switch (action) {
+      case 'DescribeStacks':
+        return ok(action, `<Stacks><member>${stackXml(stack.deployedState() ?? emptyState(name), stack.status)}</member></Stacks>`);
+      case 'DescribeStackResource': {
+        const physicalId = stack.recordedPhysicalId(params.LogicalResourceId);
+        if (physicalId === undefined) {
+          return error('ValidationError', `Resource ${params.LogicalResourceId} does not exist for stack ${name}`);
+        }
+        const type = stack.deployedState()?.resources.find(r => r.logicalId === params.LogicalResourceId)?.type ?? 'AWS::CloudFormation::CustomResource';
+        return ok(action, `<StackResourceDetail>${fields({
+          StackName: name,
+          StackId: stackId(name),
+          LogicalResourceId: params.LogicalResourceId,
+          PhysicalResourceId: physicalId,
+          ResourceType: type,
+          ResourceStatus: 'UPDATE_COMPLETE',
+          LastUpdatedTimestamp: '2026-01-01T00:00:00.000Z',
+        })}</StackResourceDetail>`);
+      }
+      default: return error('InvalidAction', `The action ${action} is not answered for a stack that is deploying (read peer)`);
+    }
+  }
+
   private answer(action: string, params: Record<string, string>): { status: number; body: string } {
     const name = this.stackNameOf(params.StackName);
+    const attached = name !== undefined ? this.live.get(name) : undefined;
+    if (attached) return this.answerAttached(action, name!, attached, params);
     const stack = name !== undefined ? this.stacks.get(name) : undefined;
     if (params.StackName !== undefined && !stack) {
       return error('ValidationError', `Stack with id ${params.StackName} does not exist`);
@@ -136,6 +174,10 @@ export class CloudFormationReadPeer {
       default: return error('InvalidAction', `The action ${action} is not valid for this web service (the read peer answers reads only).`);
     }
   }
+}
+
+function emptyState(stackName: string): DeployedState {
+  return { stackName, template: {}, parameters: [], outputs: [], resources: [] };
 }
 
 function stackId(name: string): string {

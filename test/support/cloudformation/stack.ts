@@ -21,6 +21,12 @@ export interface EmulatedStackOptions {
   readonly roleLogicalId: string;
   readonly onInvoke?: (policies: RolePolicy[], request: { type: string; logicalId: string; imageId?: string }) => void;
   readonly buildImage?: ImageBuilder;
+  /**
+   * Hears the stack's status as it changes (CloudFormation User Guide, "Stack status codes"): *_IN_PROGRESS while
+   * resources are created or updated, UPDATE_ROLLBACK_IN_PROGRESS while a failed update is put back,
+   * *_CLEANUP_IN_PROGRESS while old or new resources are deleted afterwards, DELETE_IN_PROGRESS.
+   */
+  readonly onStatus?: (status: string) => void;
 }
 
 export interface StackVersion {
@@ -54,6 +60,9 @@ export class EmulatedStack {
   private pending: PhysicalResource[] = [];
   private version?: StackVersion;
   private serial = 0;
+  /** Physical resources being deleted right now (a removed resource's record is itself until it is gone). */
+  private deleting?: PhysicalResource;
+  private statusNow = 'REVIEW_IN_PROGRESS';
 
   constructor(private readonly options: EmulatedStackOptions) {}
 
@@ -62,6 +71,8 @@ export class EmulatedStack {
     const failures: CfnAnswer[] = [];
     const processed: Processed[] = [];
     const context = this.context(version);
+    const creating = this.version === undefined;
+    this.setStatus(creating ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS');
     let failed = false;
     for (const id of creationOrder(version.template)) {
       const declared = version.template.Resources[id];
@@ -74,7 +85,9 @@ export class EmulatedStack {
       if (refused || id === failAfter) { failed = true; break; }
     }
     if (failed) {
+      this.setStatus(creating ? 'ROLLBACK_IN_PROGRESS' : 'UPDATE_ROLLBACK_IN_PROGRESS');
       failures.push(...await this.rollBack(processed, version));
+      this.setStatus(creating ? 'ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_COMPLETE');
       return { status: 'ROLLED_BACK', failures };
     }
     const old = this.version;
@@ -82,8 +95,10 @@ export class EmulatedStack {
       if (!(id in version.template.Resources)) { this.pending.push(resource); this.current.delete(id); }
     }
     this.version = version;
+    if (!creating) this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     failures.push(...await this.deleteInOrder(this.pending, old?.template ?? version.template));
     this.pending = [];
+    this.setStatus(creating ? 'CREATE_COMPLETE' : 'UPDATE_COMPLETE');
     return { status: 'COMPLETE', failures };
   }
 
@@ -91,15 +106,31 @@ export class EmulatedStack {
   public async destroy(): Promise<CfnAnswer[]> {
     // Each resource exists (and a policy stays attached) until its own turn comes.
     const all = [...this.current.values()];
+    this.setStatus('DELETE_IN_PROGRESS');
     this.pending.push(...all);
     this.current.clear();
     const failures = await this.deleteInOrder(all, this.version?.template ?? { Resources: {} });
     this.pending = [];
+    this.setStatus('DELETE_COMPLETE');
     return failures;
   }
 
   public physicalId(logicalId: string): string | undefined {
     return this.current.get(logicalId)?.physicalId;
+  }
+
+  /** The stack's status now. */
+  public get status(): string {
+    return this.statusNow;
+  }
+
+  /**
+   * What DescribeStackResource reports for a logical id right now: the current physical id; for a resource that left
+   * the template (or a deleted stack's), the one being deleted itself.
+   */
+  public recordedPhysicalId(logicalId: string): string | undefined {
+    return this.current.get(logicalId)?.physicalId
+      ?? (this.deleting?.logicalId === logicalId ? this.deleting.physicalId : undefined);
   }
 
   public attribute(logicalId: string, name: string): string | undefined {
@@ -192,6 +223,7 @@ export class EmulatedStack {
       this.pending = this.pending.filter(p => p !== before);
     }
     this.pending.push(...created);
+    if (created.length > 0 && this.version) this.setStatus('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
     const failures = await this.deleteInOrder(created, failedVersion.template);
     this.pending = [];
     return failures;
@@ -204,8 +236,9 @@ export class EmulatedStack {
     const failures: CfnAnswer[] = [];
     for (const resource of ordered) {
       if (isCustomResource(resource.type) && resource.deletionPolicy !== 'Retain') {
+        this.deleting = resource;
         const answer = await this.invoke({ RequestType: 'Delete', PhysicalResourceId: resource.physicalId },
-          resource.logicalId, resource.type, resource.properties);
+          resource.logicalId, resource.type, resource.properties).finally(() => { this.deleting = undefined; });
         if (answer.Status === 'FAILED') failures.push(answer);
       }
       // Gone from the role from here on (a policy) or from the stack (anything else).
@@ -213,6 +246,11 @@ export class EmulatedStack {
       if (this.current.get(resource.logicalId) === resource) this.current.delete(resource.logicalId);
     }
     return failures;
+  }
+
+  private setStatus(status: string): void {
+    this.statusNow = status;
+    this.options.onStatus?.(status);
   }
 
   private async invoke(request: Record<string, unknown>, logicalId: string, type: string, properties: Record<string, any>): Promise<CfnAnswer> {

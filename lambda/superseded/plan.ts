@@ -1,0 +1,95 @@
+// The window's decision for one request, shared by the handler and `cdk-ami-sharing plan`. No I/O: what EC2 says about
+// the AMIs involved (which are gone) is a parameter. Tested directly (test/lambda/superseded-plan.test.ts).
+import { SupersededWindow } from './window';
+
+export interface WindowInput {
+  /** The window the resource's physical id records now (for a Create: an empty one on the new AMI). */
+  readonly previous: SupersededWindow;
+  /** The AMI the request declares. */
+  readonly imageId: string;
+  /** How many superseded AMIs to keep; 0 for SupersededImages.revoke(). */
+  readonly keep: number;
+  /**
+   * Whether the declaration being replaced kept superseded AMIs too. If not, CloudFormation's cleanup Delete of the old
+   * physical id revokes the previous AMI as it always did, so the window cannot keep it.
+   */
+  readonly previouslyKept: boolean;
+  /** The request is CloudFormation rolling back the update that made `previous` (stack status UPDATE_ROLLBACK_IN_PROGRESS). */
+  readonly rollback: boolean;
+  /** AMIs of the window that no longer exist (deregistered out of band). */
+  readonly gone: ReadonlySet<string>;
+}
+
+export interface WindowPlan {
+  /** The window after the request: the new physical id. */
+  readonly window: SupersededWindow;
+  /** The AMI this request supersedes and deprecates (a forward rollover), if any. */
+  readonly deprecate?: string;
+  /** An AMI that is current again and gets back the deprecation it had before it was superseded ('none': none). */
+  readonly restoreDeprecation?: { readonly imageId: string; readonly before?: string };
+  /** AMIs that leave the window: revoke what the construct shared on them. */
+  readonly revoke: string[];
+  /** AMIs a rollback brings back into the window: share them again. */
+  readonly reshare: string[];
+  /** AMIs that dropped out of the window because they no longer exist (a warning, not a failure). */
+  readonly dropped: string[];
+}
+
+/** Whether answering this request needs to know if it is a rollback (only then is the stack's status read). */
+export function rollbackMatters(previous: SupersededWindow, imageId: string): boolean {
+  return previous.pushedOut.length > 0 || previous.kept[0] === imageId;
+}
+
+export function planWindow(input: WindowInput): WindowPlan {
+  const { previous, imageId, keep, gone } = input;
+  const keeps = keep > 0;
+  const exists = (id: string) => !gone.has(id);
+  const rollingBackRollover = input.rollback && previous.kept[0] === imageId && previous.imageId !== imageId;
+
+  let candidates: string[];
+  let reshare: string[] = [];
+  let deprecate: string | undefined;
+  let restoreDeprecation: WindowPlan['restoreDeprecation'];
+  let before: string | undefined;
+  if (input.rollback && (rollingBackRollover || previous.imageId === imageId)) {
+    // The window before the update being rolled back: what it kept, without the AMI it superseded, plus what it pushed out.
+    reshare = previous.pushedOut.filter(exists);
+    candidates = [...(rollingBackRollover ? previous.kept.slice(1) : previous.kept), ...previous.pushedOut];
+    if (rollingBackRollover) restoreDeprecation = { imageId, before: previous.before };
+  } else if (previous.imageId === imageId) {
+    candidates = [...previous.kept];
+    before = previous.before;
+  } else {
+    // A rollover: the previous AMI is superseded; an AMI of the window that is current again leaves it.
+    candidates = [...(input.previouslyKept ? [previous.imageId] : []), ...previous.kept.filter(id => id !== imageId)];
+    if (keeps && input.previouslyKept && exists(previous.imageId)) deprecate = previous.imageId;
+    if (previous.kept.includes(imageId)) {
+      restoreDeprecation = { imageId, before: previous.kept[0] === imageId ? previous.before : undefined };
+    }
+  }
+
+  const dropped = candidates.filter(id => !exists(id));
+  const present = [...new Set(candidates.filter(exists))].filter(id => id !== imageId);
+  const kept = present.slice(0, keep);
+  const leaving = present.slice(keep);
+  // Without a window, the previous AMI is left to CloudFormation's cleanup Delete of the old physical id, as before
+  // windows existed; what a window kept until now is revoked here.
+  const revoke = leaving.filter(id => keeps || id !== previous.imageId);
+  const window: SupersededWindow = {
+    imageId,
+    kept: keeps ? kept : [],
+    // Only a forward update that keeps a window records what it did; a rollback's id is the window it went back to.
+    // (Back to revoke() is not undone by a rollback: the id then has no window at all, and the kept AMIs stay revoked.)
+    pushedOut: input.rollback || !keeps ? [] : revoke.filter(id => !reshare.includes(id)),
+    // The caller records the deprecation time the superseded AMI had before it deprecates it.
+    before: deprecate || input.rollback || kept.length === 0 || !keeps ? undefined : before,
+  };
+  return {
+    window,
+    deprecate,
+    restoreDeprecation,
+    revoke: revoke.filter(id => !reshare.includes(id)),
+    reshare: reshare.filter(id => kept.includes(id)),
+    dropped,
+  };
+}
