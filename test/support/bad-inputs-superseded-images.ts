@@ -4,7 +4,8 @@ import { Duration } from 'aws-cdk-lib';
 import { ACCOUNT, BadInput, create, exact, LAUNCH_PERMISSIONS, lp } from './bad-inputs-builders';
 import { SupersededImages } from '../../src';
 
-const keeping = (superseded: unknown) => (imageId: string) => create(LAUNCH_PERMISSIONS, { ...lp(imageId, [{ UserId: ACCOUNT }]), SupersededImages: superseded });
+const keeping = (superseded: unknown) => (imageId: string) =>
+  create(LAUNCH_PERMISSIONS, { ...lp(imageId, [{ UserId: ACCOUNT }]), SupersededImages: superseded });
 const NOT_COUNT = 'is not a whole number of superseded AMIs to keep from 1 to 10 (use SupersededImages.revoke() to keep none; '
   + 'the window is limited by the 1 KB physical id that holds it)';
 const NOT_MINUTES = 'is not a whole number of minutes from 0 to 5256000 (EC2 deprecates at most 10 years ahead, to the minute)';
