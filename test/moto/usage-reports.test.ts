@@ -21,7 +21,8 @@ const BOTH_TYPES = [{ ResourceType: 'ec2:Instance' }, { ResourceType: 'ec2:Launc
 const create = (input: Partial<CreateImageUsageReportCommandInput>) =>
   env.ec2.send(new CreateImageUsageReportCommand({ ImageId: undefined, ResourceTypes: BOTH_TYPES, ...input } as CreateImageUsageReportCommandInput));
 const reportsOf = async (ReportIds: string[]) => (await env.ec2.send(new DescribeImageUsageReportsCommand({ ReportIds }))).ImageUsageReports ?? [];
-const entriesOf = async (ReportIds: string[]) => (await env.ec2.send(new DescribeImageUsageReportEntriesCommand({ ReportIds }))).ImageUsageReportEntries ?? [];
+const entriesOf = async (ReportIds: string[]) =>
+  (await env.ec2.send(new DescribeImageUsageReportEntriesCommand({ ReportIds }))).ImageUsageReportEntries ?? [];
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'succeeded', (e: Error) => e.name);
 
 test('a report is pending until its delay has passed on the peer clock, then lists usage per account and resource type', async () => {
