@@ -6,20 +6,21 @@ export const USAGE = `Usage: cdk-ami-sharing plan [--app DIR] [--stack NAME]... 
 
 Shows what deploying a synthesised CDK app would change on the AMIs its cdk-ami-sharing constructs
 declare (who gains and who loses launch access, KMS key grants and snapshot createVolumePermission,
-IMDSv2, descriptions), and what drifted on those AMIs since the last deploy. Reads only:
+IMDSv2, descriptions), and what drifted on those AMIs since the last deploy. Reads:
 CloudFormation (the deployed stacks), EC2 (DescribeImageAttribute; DescribeImages, DescribeSnapshots
 and DescribeSnapshotAttribute for the handler's checks before sharing and for snapshot permissions;
 GetImageBlockPublicAccessState for an AMI the deploy would make public) and KMS (ListGrants on
-imported keys, DescribeKey). Without --usage it never writes.
+imported keys, DescribeKey). Without --usage it never writes; with --usage its only write is
+CreateImageUsageReport (then DescribeImageUsageReports, DescribeImageUsageReportEntries and
+DescribeImageAttribute lastLaunchedTime read the reports).
 
 Options:
   --app DIR      the cloud assembly \`cdk synth\` wrote (default: cdk.out)
   --stack NAME   plan only this stack (stack name or display name); repeatable (default: all)
   --json         print the plan as JSON
-  --usage        for each AMI the deploy would revoke launch access from, create an AMI usage report
-                 (ec2:CreateImageUsageReport: the only write of the plan, and only with this option), wait
-                 for it (progress on stderr), and show for every account losing access the instances and
-                 launch templates that still use the AMI, and the AMI's lastLaunchedTime
+  --usage        for each AMI the deploy would revoke launch access from, create an AMI usage report,
+                 wait for it (progress on stderr), and show for every account losing access the
+                 instances and launch templates that still use the AMI, and the AMI's lastLaunchedTime
   --usage-timeout DURATION
                  how long to wait for the reports, e.g. 90s, 5m, 1m30s (default: 5m); past it the plan
                  says which reports are still pending and exits 1
