@@ -102,7 +102,7 @@ export async function checkUsage(targets: readonly UsageTarget[], options: Usage
     } else if (outcome.state === 'error') {
       images.push(failed(s.target, `EC2 could not make report ${s.reportId}: ${outcome.reason}`, s.reportId));
     } else {
-      images.push(await read(s.target, s.reportId, s.keeping, options));
+      images.push(await read(s.target, s.reportId, s.keeping, options, outcome.state === 'available' ? outcome.creationTime : undefined));
     }
   }
   return { timeoutSeconds: options.timeoutMs / 1000, images };
@@ -137,7 +137,8 @@ async function start(target: UsageTarget, options: UsageCheckOptions) {
 }
 
 /** The report's entries per account losing access, and the AMI's lastLaunchedTime. */
-async function read(target: UsageTarget, reportId: string, keeping: Set<string>, options: UsageCheckOptions): Promise<ImageUsage> {
+async function read(
+  target: UsageTarget, reportId: string, keeping: Set<string>, options: UsageCheckOptions, creationTime?: Date): Promise<ImageUsage> {
   const ec2 = options.ec2(target.region);
   try {
     const entries = await usageReportEntries(ec2, reportId);
@@ -152,7 +153,7 @@ async function read(target: UsageTarget, reportId: string, keeping: Set<string>,
       if (e.resourceType === 'ec2:LaunchTemplate') usage.launchTemplates += e.usageCount;
       byAccount.set(e.accountId, usage);
     }
-    const created = entries.find(e => e.reportCreationTime)?.reportCreationTime?.toISOString();
+    const created = (creationTime ?? entries.find(e => e.reportCreationTime)?.reportCreationTime)?.toISOString();
     const launched = await lastLaunchedTime(ec2, target.imageId);
     return {
       ...base(target),

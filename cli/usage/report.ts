@@ -14,7 +14,11 @@ export const REPORTED_TYPES = ['ec2:Instance', 'ec2:LaunchTemplate'] as const;
 /** "AccountId.N ... Maximum number of 200 items": more accounts than that are reported on without an account filter. */
 export const MAX_REPORT_ACCOUNTS = 200;
 
-export type ReportState = { readonly state: 'pending' } | { readonly state: 'available' } | { readonly state: 'error'; readonly reason: string };
+export type ReportState =
+  | { readonly state: 'pending' }
+  /** `creationTime`: when EC2 began the report; its counts are as of then. */
+  | { readonly state: 'available'; readonly creationTime?: Date }
+  | { readonly state: 'error'; readonly reason: string };
 
 export interface UsageEntry {
   readonly accountId: string;
@@ -44,7 +48,7 @@ export async function usageReportState(ec2: EC2Client, reportId: string): Promis
   const answer = await ec2.send(new DescribeImageUsageReportsCommand({ ReportIds: [reportId] }));
   const report = answer.ImageUsageReports?.find(r => r.ReportId === reportId);
   if (!report) return { state: 'error', reason: `EC2 does not list report ${reportId}` };
-  if (report.State === 'available') return { state: 'available' };
+  if (report.State === 'available') return { state: 'available', creationTime: report.CreationTime };
   if (report.State === 'error') return { state: 'error', reason: report.StateReason ?? 'no reason given' };
   return { state: 'pending' };
 }

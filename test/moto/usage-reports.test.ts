@@ -138,6 +138,7 @@ test('DescribeImageAttribute lastLaunchedTime: empty until the AMI was launched,
   expect(await read()).toBeUndefined();
   env.peer.usage.setLastLaunched(image, new Date('2026-11-30T08:15:00.000Z'));
   expect(await read()).toBe('2026-11-30T08:15:00.000Z');
+  expect((await env.ec2.send(new DescribeImagesCommand({ ImageIds: [image] }))).Images?.[0]?.LastLaunchedTime).toBe('2026-11-30T08:15:00.000Z');
   expect(await codeOf(env.ec2.send(new DescribeImageAttributeCommand({ ImageId: 'ami-12345678901234567', Attribute: 'lastLaunchedTime' }))))
     .toBe('InvalidAMIID.NotFound');
 });

@@ -131,20 +131,22 @@ export class Dispatcher {
 
   /**
    * DescribeImages from moto, with the state only the peer keeps written into each image item
-   * (description, imdsSupport, productCodes, deprecationTime, deregistrationProtection), so DescribeImages and
+   * (description, imdsSupport, productCodes, deprecationTime, deregistrationProtection, lastLaunchedTime), so DescribeImages and
    * DescribeImageAttribute agree.
    */
   private async describeImages(call: Call): Promise<Answer> {
     const answer = await this.moto.forward(call);
-    const { deprecation, protection } = this.lifecycle;
-    const touched = [...this.attributes.imageIds(), ...this.sharing.imageIds(), ...deprecation.imageIds(), ...protection.imageIds()];
+    const { deprecation, protection, usage } = this.lifecycle;
+    const touched = [
+      ...this.attributes.imageIds(), ...this.sharing.imageIds(), ...deprecation.imageIds(), ...protection.imageIds(), ...usage.imageIds(),
+    ];
     if (answer.status !== 200 || !touched.some((id) => answer.body.includes(id))) {
       return answer;
     }
     const body = mapTopLevelItems(answer.body, 'imagesSet', (item) => {
       const id = tagText(item, 'imageId');
       return id === undefined ? item
-        : protection.decorate(deprecation.decorate(this.sharing.decorate(this.attributes.decorate(item, id), id), id), id);
+        : usage.decorate(protection.decorate(deprecation.decorate(this.sharing.decorate(this.attributes.decorate(item, id), id), id), id), id);
     });
     return { ...answer, body };
   }
@@ -162,6 +164,7 @@ export class Dispatcher {
       this.sharing.forget(imageId);
       this.lifecycle.deprecation.forget(imageId);
       this.lifecycle.protection.forget(imageId);
+      this.lifecycle.usage.forget(imageId);
       this.onDeregistered(imageId);
     }
     return answer;

@@ -13,7 +13,7 @@ import { PeerClock } from './clock';
 import { PEER_ACCOUNT } from './iam';
 import { MotoBackend } from './moto-backend';
 import { Answer, attributeAnswer, Call, ec2Error, IMAGE_ID, malformedImageId, xmlResponse } from './protocol';
-import { escapeXml, tagText } from './xml';
+import { escapeXml, replaceOrAppend, tagText } from './xml';
 
 /** The resource types a report may count (ImageUsageResourceTypeRequest, ResourceType: "Valid values"). */
 export const USAGE_RESOURCE_TYPES = ['ec2:Instance', 'ec2:LaunchTemplate', 'imagebuilder:ImageRecipe', 'imagebuilder:ContainerRecipe'] as const;
@@ -68,6 +68,12 @@ export class ImageUsageReports {
     this.failWith = undefined;
   }
 
+  /** A deregistered image: its usage and last launch go; reports already made stay until they expire. */
+  public forget(imageId: string): void {
+    this.usage.delete(imageId);
+    this.lastLaunched.delete(imageId);
+  }
+
   /** Declares that `count` resources of `resourceType` in `accountId` use `imageId` (0 forgets it). */
   public record(imageId: string, accountId: string, resourceType: UsageResourceType, count: number): void {
     if (!ACCOUNT_ID.test(accountId) || !Number.isInteger(count) || count < 0) {
@@ -83,6 +89,17 @@ export class ImageUsageReports {
   /** What DescribeImageAttribute lastLaunchedTime reports (undefined: never launched). */
   public setLastLaunched(imageId: string, time: Date | undefined): void {
     if (time === undefined) this.lastLaunched.delete(imageId); else this.lastLaunched.set(imageId, time);
+  }
+
+  /** EMULATES: DescribeImages reports LastLaunchedTime (EC2 API Reference, Image: lastLaunchedTime). */
+  public decorate(item: string, imageId: string): string {
+    const time = this.lastLaunched.get(imageId);
+    return time === undefined ? item : replaceOrAppend(item, 'lastLaunchedTime', `<lastLaunchedTime>${time.toISOString()}</lastLaunchedTime>`);
+  }
+
+  /** Images with a lastLaunchedTime, for DescribeImages to decorate. */
+  public imageIds(): string[] {
+    return [...this.lastLaunched.keys()];
   }
 
   /** The reports created so far (any state), oldest first. */
