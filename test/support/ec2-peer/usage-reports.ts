@@ -13,11 +13,8 @@ import { PeerClock } from './clock';
 import { PEER_ACCOUNT } from './iam';
 import { MotoBackend } from './moto-backend';
 import { Answer, attributeAnswer, Call, ec2Error, IMAGE_ID, malformedImageId, xmlResponse } from './protocol';
+import { filterValues, invalid, listOf, missingParameter, resourceTypesOf, ResourceTypeRequest, UsageResourceType } from './usage-report-requests';
 import { escapeXml, replaceOrAppend, tagText } from './xml';
-
-/** The resource types a report may count (ImageUsageResourceTypeRequest, ResourceType: "Valid values"). */
-export const USAGE_RESOURCE_TYPES = ['ec2:Instance', 'ec2:LaunchTemplate', 'imagebuilder:ImageRecipe', 'imagebuilder:ContainerRecipe'] as const;
-export type UsageResourceType = typeof USAGE_RESOURCE_TYPES[number];
 
 /** "AccountId.N ... Maximum number of 200 items"; DescribeImageUsageReports ImageId.N likewise. */
 const MAX_ACCOUNTS = 200;
@@ -25,11 +22,7 @@ const MAX_ACCOUNTS = 200;
 export const REPORT_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 const ACCOUNT_ID = /^\d{12}$/;
 
-interface ResourceTypeRequest {
-  readonly type: string;
-  /** version-depth for ec2:LaunchTemplate ("Integers between 1 and 10000", default 20). */
-  readonly versionDepth?: number;
-}
+export type { UsageResourceType };
 
 interface Report {
   readonly reportId: string;
@@ -251,60 +244,6 @@ export class ImageUsageReports {
   }
 }
 
-/**
- * ResourceType.N.ResourceType with ResourceType.N.ResourceTypeOption.M.OptionName / .OptionValue.K, or the reason
- * they are invalid: a known type at most once; options "Valid only when ResourceType is ec2:LaunchTemplate"; the one
- * option is version-depth, with one value, an integer between 1 and 10000.
- */
-function resourceTypesOf(p: Record<string, string>): ResourceTypeRequest[] | string {
-  const types: ResourceTypeRequest[] = [];
-  const indexes = [...new Set(Object.keys(p).map(k => /^ResourceType\.(\d+)\./.exec(k)?.[1]).filter((i): i is string => i !== undefined))]
-    .sort((a, b) => Number(a) - Number(b));
-  for (const i of indexes) {
-    const type = p[`ResourceType.${i}.ResourceType`];
-    if (type === undefined) return `ResourceType.${i}.ResourceType is required`;
-    if (!(USAGE_RESOURCE_TYPES as readonly string[]).includes(type)) return `ResourceType: ${type} is not one of ${USAGE_RESOURCE_TYPES.join(', ')}`;
-    if (types.some(t => t.type === type)) return `ResourceType: ${type} is listed twice`;
-    const options = Object.keys(p).filter(k => k.startsWith(`ResourceType.${i}.ResourceTypeOption.`) && k.endsWith('.OptionName'));
-    if (options.length > 0 && type !== 'ec2:LaunchTemplate') return `ResourceTypeOption is valid only for ec2:LaunchTemplate, not ${type}`;
-    let versionDepth: number | undefined;
-    for (const option of options) {
-      const prefix = option.slice(0, -'.OptionName'.length);
-      if (p[option] !== 'version-depth') return `ResourceTypeOption: unknown option ${p[option]} (the only one is version-depth)`;
-      const values = listOf(p, `${prefix}.OptionValue`);
-      if (values.length !== 1 || !/^\d+$/.test(values[0]) || Number(values[0]) < 1 || Number(values[0]) > 10000) {
-        return `version-depth takes one integer between 1 and 10000, got ${JSON.stringify(values)}`;
-      }
-      versionDepth = Number(values[0]);
-    }
-    types.push({ type, versionDepth });
-  }
-  return types;
-}
-
-/** The values of Name.1, Name.2 ... in order. */
-function listOf(p: Record<string, string>, name: string): string[] {
-  const pattern = new RegExp(`^${name.replace(/\./g, '\\.')}\\.(\\d+)$`);
-  return Object.entries(p).flatMap(([k, v]) => {
-    const m = pattern.exec(k);
-    return m ? [[Number(m[1]), v] as const] : [];
-  }).sort((a, b) => a[0] - b[0]).map(([, v]) => v);
-}
-
-/** The values of the Filter.N whose Name is `name`, or undefined when there is none. */
-function filterValues(p: Record<string, string>, name: string): string[] | undefined {
-  const key = Object.keys(p).find(k => /^Filter\.\d+\.Name$/.test(k) && p[k] === name);
-  return key === undefined ? undefined : listOf(p, key.replace(/Name$/, 'Value'));
-}
-
 function createdAnswer(reportId: string): Answer {
   return { status: 200, body: xmlResponse('CreateImageUsageReportResponse', `<reportId>${reportId}</reportId>`) };
-}
-
-function missingParameter(name: string): Answer {
-  return ec2Error(400, 'MissingParameter', `The request must contain the parameter ${name}`);
-}
-
-function invalid(message: string): Answer {
-  return ec2Error(400, 'InvalidParameterValue', message);
 }
