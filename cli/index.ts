@@ -7,6 +7,9 @@ import { exitCodeOf } from './plan/model';
 import { planApp } from './plan/plan-app';
 import { renderHuman } from './render/human';
 import { renderJson } from './render/json';
+import { checkUsage, UsageCheck, usageComplete, usageInUse } from './usage/check';
+import { renderUsage } from './usage/render';
+import { usageTargetsOf } from './usage/targets';
 
 export interface Output {
   out(text: string): void;
@@ -36,8 +39,18 @@ async function plan(args: PlanArgs, io: Output): Promise<number> {
   try {
     const stacks = selectStacks(readAssembly(args.app), args.stacks);
     const report = await planApp(stacks, clients);
-    io.out(args.json ? renderJson(report) : renderHuman(report));
-    return exitCodeOf(report);
+    if (!args.usage) {
+      io.out(args.json ? renderJson(report) : renderHuman(report));
+      return exitCodeOf(report);
+    }
+    const check = await checkUsage(usageTargetsOf(report), {
+      timeoutMs: args.usage.timeoutMs,
+      progress: line => io.err(line),
+      ec2: region => clients.ec2(region),
+    });
+    const exitCode = exitCodeWithUsage(exitCodeOf(report), check, args.usage.failOnUsage);
+    io.out(args.json ? renderJson(report, { check, exitCode }) : `${renderHuman(report)}\n\n${renderUsage(check, args.usage.failOnUsage)}`);
+    return exitCode;
   } catch (error) {
     const expected = error instanceof AssemblyError || error instanceof FatalAwsError || error instanceof UsageError;
     const message = expected ? (error as Error).message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
@@ -47,6 +60,16 @@ async function plan(args: PlanArgs, io: Output): Promise<number> {
   } finally {
     clients.destroy();
   }
+}
+
+/**
+ * With --usage: 1 when the plan has an error or a report could not be read (timed out, refused); otherwise 3 when
+ * --fail-on-usage and an account losing access still uses an AMI; otherwise the plan's own code.
+ */
+export function exitCodeWithUsage(planCode: 0 | 1 | 2, check: UsageCheck, failOnUsage: boolean): 0 | 1 | 2 | 3 {
+  if (planCode === 1 || !usageComplete(check)) return 1;
+  if (failOnUsage && usageInUse(check)) return 3;
+  return planCode;
 }
 
 if (require.main === module) {

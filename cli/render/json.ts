@@ -2,7 +2,15 @@
 // meaning or goes away; new fields may appear in any version.
 import { summarize } from './summary';
 import { exitCodeOf, PlanReport } from '../plan/model';
+import type { UsageCheck } from '../usage/check';
 
-export function renderJson(report: PlanReport): string {
-  return JSON.stringify({ formatVersion: 1, exitCode: exitCodeOf(report), summary: summarize(report), stacks: report.stacks }, undefined, 2);
+/** `usage` (with --usage) and the exit code it leads to are added when given. */
+export function renderJson(report: PlanReport, usage?: { check: UsageCheck; exitCode: number }): string {
+  return JSON.stringify({
+    formatVersion: 1,
+    exitCode: usage?.exitCode ?? exitCodeOf(report),
+    summary: summarize(report),
+    stacks: report.stacks,
+    ...usage ? { usage: usage.check } : {},
+  }, undefined, 2);
 }

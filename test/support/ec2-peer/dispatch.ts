@@ -7,12 +7,17 @@ import { ImageBlockPublicAccess } from './image-block-public-access';
 import { MotoBackend } from './moto-backend';
 import { Answer, Call, IMAGE_ID, malformedImageId, writtenAttribute } from './protocol';
 import { addsPublicLaunchPermission, PublicSharing } from './public-sharing';
+import type { ImageUsageReports } from './usage-reports';
 import { mapTopLevelItems, tagText } from './xml';
 
-/** The emulations of an AMI's life beyond its attributes: its deprecation time and its deregistration protection. */
+/**
+ * The emulations of an AMI's life beyond its attributes: its deprecation time, its deregistration protection, and who
+ * uses it (usage reports, lastLaunchedTime).
+ */
 export interface ImageLifecycle {
   readonly deprecation: ImageDeprecation;
   readonly protection: DeregistrationProtection;
+  readonly usage: ImageUsageReports;
 }
 
 export class Dispatcher {
@@ -43,6 +48,10 @@ export class Dispatcher {
       case 'EnableImageDeregistrationProtection':
       case 'DisableImageDeregistrationProtection':
         return this.lifecycle.protection.handle(call).then((answer) => answer ?? this.moto.forward(call));
+      case 'CreateImageUsageReport':
+      case 'DescribeImageUsageReports':
+      case 'DescribeImageUsageReportEntries':
+        return this.lifecycle.usage.handle(call);
       case 'GetImageBlockPublicAccessState':
       case 'EnableImageBlockPublicAccess':
       case 'DisableImageBlockPublicAccess':
@@ -76,6 +85,9 @@ export class Dispatcher {
     }
     if (attribute === 'deregistrationProtection') {
       return this.lifecycle.protection.describe(imageId, authorization);
+    }
+    if (attribute === 'lastLaunchedTime') {
+      return this.lifecycle.usage.describeLastLaunched(imageId, authorization);
     }
     const emulated = await this.attributes.describe(imageId, attribute, authorization)
       ?? (attribute === 'productCodes' ? this.sharing.describeProductCodes(imageId) : undefined);
@@ -119,20 +131,22 @@ export class Dispatcher {
 
   /**
    * DescribeImages from moto, with the state only the peer keeps written into each image item
-   * (description, imdsSupport, productCodes, deprecationTime, deregistrationProtection), so DescribeImages and
+   * (description, imdsSupport, productCodes, deprecationTime, deregistrationProtection, lastLaunchedTime), so DescribeImages and
    * DescribeImageAttribute agree.
    */
   private async describeImages(call: Call): Promise<Answer> {
     const answer = await this.moto.forward(call);
-    const { deprecation, protection } = this.lifecycle;
-    const touched = [...this.attributes.imageIds(), ...this.sharing.imageIds(), ...deprecation.imageIds(), ...protection.imageIds()];
+    const { deprecation, protection, usage } = this.lifecycle;
+    const touched = [
+      ...this.attributes.imageIds(), ...this.sharing.imageIds(), ...deprecation.imageIds(), ...protection.imageIds(), ...usage.imageIds(),
+    ];
     if (answer.status !== 200 || !touched.some((id) => answer.body.includes(id))) {
       return answer;
     }
     const body = mapTopLevelItems(answer.body, 'imagesSet', (item) => {
       const id = tagText(item, 'imageId');
       return id === undefined ? item
-        : protection.decorate(deprecation.decorate(this.sharing.decorate(this.attributes.decorate(item, id), id), id), id);
+        : usage.decorate(protection.decorate(deprecation.decorate(this.sharing.decorate(this.attributes.decorate(item, id), id), id), id), id);
     });
     return { ...answer, body };
   }
@@ -150,6 +164,7 @@ export class Dispatcher {
       this.sharing.forget(imageId);
       this.lifecycle.deprecation.forget(imageId);
       this.lifecycle.protection.forget(imageId);
+      this.lifecycle.usage.forget(imageId);
       this.onDeregistered(imageId);
     }
     return answer;

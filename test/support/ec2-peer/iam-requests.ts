@@ -15,6 +15,9 @@ export interface IamRequest {
   readonly resourcePolicy?: unknown;
 }
 
+/** moto's account (iam.ts's PEER_ACCOUNT, not imported: iam.ts imports this file), the owner of the reports. */
+const REPORT_ACCOUNT = '123456789012';
+
 /** Live tags of an EC2 resource (image, snapshot), by key. */
 export type TagReader = (resourceId: string) => Promise<Record<string, string>>;
 
@@ -22,6 +25,9 @@ export type TagReader = (resourceId: string) => Promise<Record<string, string>>;
 const IMAGE_ACTIONS = new Set([
   'DescribeImageAttribute', 'ModifyImageAttribute', 'ResetImageAttribute', 'DeregisterImage', 'CancelImageLaunchPermission',
   'EnableImageDeprecation', 'DisableImageDeprecation', 'EnableImageDeregistrationProtection', 'DisableImageDeregistrationProtection',
+  // Service Authorization Reference: CreateImageUsageReport acts on the image and on the new image-usage-report (both
+  // required; see reportCreation); DescribeImageUsageReports and ...Entries have no resource-level permissions: '*'.
+  'CreateImageUsageReport',
 ]);
 /** Actions that act on the one snapshot their SnapshotId names. */
 const SNAPSHOT_ACTIONS = new Set([
@@ -64,7 +70,24 @@ export async function iamRequestsFor(call: Call, tagsOf: TagReader): Promise<Iam
     // An id of a type without an ARN here (e.g. a volume in CreateTags) is asked on '*'.
     requests.push({ action, resource: resourceArn(id, region) ?? '*', context });
   }
+  if (call.action === 'CreateImageUsageReport') {
+    requests.push(reportCreation(call, region));
+  }
   return requests;
+}
+
+/**
+ * The second resource CreateImageUsageReport is authorized on: the report it creates (resource type
+ * image-usage-report, ARN arn:aws:ec2:<region>:<account>:image-usage-report/<id>; the id does not exist yet, so '*'),
+ * with the tags the request puts on it.
+ */
+function reportCreation(call: Call, region: string): IamRequest {
+  const tagKeys = Object.entries(call.params).filter(([k]) => /^TagSpecification\.\d+\.Tag\.\d+\.Key$/.test(k)).map(([, v]) => v);
+  return {
+    action: `ec2:${call.action}`,
+    resource: `arn:aws:ec2:${region}:${REPORT_ACCOUNT}:image-usage-report/*`,
+    context: { 'aws:RequestedRegion': region, 'ec2:Region': region, 'aws:TagKeys': tagKeys },
+  };
 }
 
 function resourceIds(call: Call): string[] | undefined {

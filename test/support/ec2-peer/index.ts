@@ -14,8 +14,8 @@
  * One concern per file: server.ts (the proxy and its request pipeline), protocol.ts and xml.ts (EC2's wire format),
  * moto-process.ts and moto-backend.ts (moto), request-log.ts, pipeline.ts (the steps before dispatch), rate-limits.ts
  * (EC2's per-API token buckets, ../token-buckets.ts), faults.ts and stale-reads.ts, iam.ts and iam-requests.ts (identity policies, evaluated by @cloud-copilot/iam-simulate), dispatch.ts (which action goes where), image-attributes.ts, public-sharing.ts, account-settings.ts,
- * image-block-public-access.ts, allowed-images.ts, deprecation.ts and deregistration-protection.ts (emulations; clock.ts is
- * the time of the last two).
+ * image-block-public-access.ts, allowed-images.ts, deprecation.ts, deregistration-protection.ts and usage-reports.ts
+ * with usage-report-requests.ts (emulations; clock.ts is the time of the last three).
  */
 export { Ec2Peer } from './server';
 export type { Ec2PeerStartOptions } from './server';
@@ -26,3 +26,4 @@ export type { ManagedBy } from './account-settings';
 export type { AllowedImagesState, AllowedImagesValue, PeerImageCriterion } from './allowed-images';
 export type { ImageBlockPublicAccessState } from './image-block-public-access';
 export type { RecordedRequest } from './request-log';
+export type { ImageUsageReports, UsageResourceType } from './usage-reports';

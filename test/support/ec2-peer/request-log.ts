@@ -30,7 +30,7 @@ export interface LogEntry {
 }
 
 /** Actions that change state, for `writes()`: EC2's, and KMS's grant writes (the handler reaches KMS through the peer). */
-const WRITE_ACTION = /^(Modify|Reset|Enable|Disable|Cancel|Replace|CreateGrant$|RevokeGrant$|RetireGrant$)/;
+const WRITE_ACTION = /^(Modify|Reset|Enable|Disable|Cancel|Replace|CreateGrant$|RevokeGrant$|RetireGrant$|CreateImageUsageReport$)/;
 
 export class RequestLog {
   /** Every request, in order of arrival; entries are filled in while they are handled. */
@@ -47,7 +47,7 @@ export class RequestLog {
     this.entries.length = 0;
   }
 
-  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Create/Revoke/RetireGrant). */
+  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Create/Revoke/RetireGrant, CreateImageUsageReport). */
   public writes(): RecordedRequest[] {
     return this.entries.filter((r) => WRITE_ACTION.test(r.action));
   }

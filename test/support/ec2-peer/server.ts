@@ -21,6 +21,7 @@ import { RateLimits } from './rate-limits';
 import { loopbackServer } from '../loopback-server';
 import { RecordedRequest, RequestLog } from './request-log';
 import { StaleReads } from './stale-reads';
+import { ImageUsageReports } from './usage-reports';
 import type { TokenBuckets } from '../token-buckets';
 
 export interface Ec2PeerStartOptions {
@@ -88,6 +89,12 @@ export class Ec2Peer {
   public readonly clock = new PeerClock();
   private readonly deprecation: ImageDeprecation;
   private readonly protection: DeregistrationProtection;
+  /**
+   * AMI usage reports (usage-reports.ts): tests declare who uses an AMI (`usage.record(imageId, account, 'ec2:Instance',
+   * n)`), how long a report stays pending (`usage.delayMs`, by `clock`), a failing report (`usage.failWith`) and
+   * lastLaunchedTime (`usage.setLastLaunched`).
+   */
+  public readonly usage: ImageUsageReports;
   /** What may answer a request before it is dispatched, in order: permissions, EC2's rate limits, injected faults. */
   private readonly stages: RequestStage[];
 
@@ -101,7 +108,8 @@ export class Ec2Peer {
     this.sharing = new PublicSharing(backend, this.blockPublicAccess);
     this.deprecation = new ImageDeprecation(backend, this.clock);
     this.protection = new DeregistrationProtection(backend, this.clock);
-    const lifecycle = { deprecation: this.deprecation, protection: this.protection };
+    this.usage = new ImageUsageReports(backend, this.clock);
+    const lifecycle = { deprecation: this.deprecation, protection: this.protection, usage: this.usage };
     const dispatcher = new Dispatcher(backend, this.attributes, this.sharing, this.blockPublicAccess, this.allowedImages, lifecycle,
       (imageId) => this.staleReads.forgetImage(imageId));
     this.encryption = new EncryptedImages(moto);
@@ -134,7 +142,10 @@ export class Ec2Peer {
     this.log.clear();
   }
 
-  /** Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Replace*, Create/Revoke/RetireGrant). */
+  /**
+   * Requests whose action mutates state (Modify*, Reset*, Enable*, Disable*, Cancel*, Replace*, Create/Revoke/RetireGrant,
+   * CreateImageUsageReport).
+   */
   public writes(): RecordedRequest[] {
     return this.log.writes();
   }
@@ -155,6 +166,7 @@ export class Ec2Peer {
     this.allowedImages.setting.clear();
     this.deprecation.clear();
     this.protection.clear();
+    this.usage.clear();
     this.clock.set(undefined);
     this.encryption.clear();
     this.iam.enforce(undefined);
