@@ -128,6 +128,8 @@ const HANDLER_SUITES = [
   // Deprecation, deregistration protection and the account settings; the CloudFormation client of scheduled enforcement.
   'test/moto/deprecation-lifecycle.test.ts', 'test/moto/deregistration-protection-lifecycle.test.ts',
   'test/moto/image-block-public-access-lifecycle.test.ts', 'test/moto/allowed-images-lifecycle.test.ts', 'test/moto/enforcement.test.ts',
+  // The CloudFormation reads a deployment makes (superseded-images windows: stack status and resource record).
+  'test/moto/superseded-images.test.ts',
 ];
 const lambdaNodes = project.addTask('test:lambda-nodes', {
   description: `The handler's moto suites on every Node major its Lambda runtime policy can choose (${LAMBDA_NODE_MAJORS.join(', ')})`,

@@ -7,7 +7,7 @@
 // `kept` lists the superseded AMIs that stay shared, newest first. `pushedOut` and `before` say what the update that
 // made this id did (the AMIs it revoked, and the deprecation time kept[0] had before that update deprecated it), so that
 // a rollback of that update can put the window back. CloudFormation caps a physical id at 1 KB: 10 kept ids (22
-// characters each with the separator), as many pushed out, and a time stay below 500.
+// characters each with the separator), as many pushed out, and a time take about 530 characters.
 
 export interface SupersededWindow {
   readonly imageId: string;

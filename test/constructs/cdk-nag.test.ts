@@ -16,6 +16,7 @@ import {
   ImageCriterion,
   LaunchPermission,
   LaunchPermissionMode,
+  SupersededImages,
 } from '../../src';
 
 function everyConstruct(): Stack {
@@ -31,6 +32,8 @@ function everyConstruct(): Stack {
     imageId: 'ami-0fedcba9876543210',
     permissions: [LaunchPermission.organization('arn:aws:organizations::123456789012:organization/o-abcdefghij')],
     mode: LaunchPermissionMode.EXCLUSIVE,
+    // With the KeptImages policy, the SupersededImages guard and the stack-record reads.
+    supersededImages: SupersededImages.keep(2, { deprecateAfter: Duration.days(7) }),
   });
   new AmiLaunchPermissions(stack, 'Encrypted', {
     imageId: 'ami-0aaaaaaaaaaaaaaaa',

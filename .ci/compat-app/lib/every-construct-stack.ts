@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   AmiDeprecation, AmiDeregistrationProtection, AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission,
-  LaunchPermissionMode,
+  LaunchPermissionMode, SupersededImages,
 } from 'cdk-ami-sharing';
 import { Construct } from 'constructs';
 
@@ -48,6 +48,13 @@ export class EveryConstructStack extends Stack {
       imageId: pipelineImage.valueAsString,
       permissions: [LaunchPermission.account('444455556666')],
     }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // A golden-AMI rollover that keeps the last two AMIs shared and deprecated (the KeptImages policy, the guard).
+    const goldenImage = new CfnParameter(this, 'GoldenImage', { type: 'AWS::EC2::Image::Id' });
+    new AmiLaunchPermissions(this, 'Golden', {
+      imageId: goldenImage.valueAsString,
+      permissions: [LaunchPermission.account('777788889999')],
+      supersededImages: SupersededImages.keep(2, { deprecateAfter: Duration.days(14) }),
+    });
 
     const imds = new AmiImdsPolicy(this, 'Imds', { imageId: 'ami-0123456789abcdef0' });
     // What the README tells users to do once they have checked the AMI supports IMDSv2, so `cdk synth --strict` passes.

@@ -1,0 +1,114 @@
+// The superseded-images window's decision (lambda/superseded/plan.ts) and its physical id (window.ts), directly.
+import { planWindow, rollbackMatters, WindowInput } from '../../lambda/superseded/plan';
+import { formatWindow, parseWindow, SupersededWindow } from '../../lambda/superseded/window';
+
+const [A, B, C, D, E] = ['ami-0000000000000000a', 'ami-0000000000000000b', 'ami-0000000000000000c', 'ami-0000000000000000d', 'ami-0000000000000000e'];
+const NONE = new Set<string>();
+
+function input(previous: Partial<SupersededWindow> & { imageId: string }, imageId: string, extra: Partial<WindowInput> = {}): WindowInput {
+  return { previous: { kept: [], pushedOut: [], ...previous }, imageId, keep: 2, previouslyKept: true, rollback: false, gone: NONE, ...extra };
+}
+
+describe('physical id', () => {
+  test.each<[string, SupersededWindow]>([
+    [`${A}/launchPermission`, { imageId: A, kept: [], pushedOut: [] }],
+    [`${B}/launchPermission/kept:${A}/before:none`, { imageId: B, kept: [A], pushedOut: [], before: 'none' }],
+    [`${D}/launchPermission/kept:${C},${B}/pushedOut:${A}/before:2027-01-01T00:00:00.000Z`,
+      { imageId: D, kept: [C, B], pushedOut: [A], before: '2027-01-01T00:00:00.000Z' }],
+    [`${D}/launchPermission/kept:${C}`, { imageId: D, kept: [C], pushedOut: [] }],
+  ])('%s round-trips', (id, window) => {
+    expect(parseWindow(id)).toEqual(window);
+    expect(formatWindow(window)).toBe(id);
+  });
+
+  test.each(['Share-not-created', `${A}/imdsSupport`, `${A}/launchPermission/kept:ami-XYZ`, `${A}/launchPermission/other`, undefined])(
+    '%s is not a window', id => expect(parseWindow(id)).toBeUndefined());
+
+  test('ten kept AMIs, ten pushed out and a time stay far below the 1 KB a physical id holds', () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `ami-${String(i).padStart(17, '0')}`);
+    const id = formatWindow({ imageId: A, kept: ids.slice(0, 10), pushedOut: ids.slice(10), before: '2027-01-01T00:00:00.000Z' });
+    expect(id.length).toBeLessThan(600); // 525: about half of what CloudFormation accepts
+  });
+});
+
+describe('planWindow', () => {
+  test('first rollover: the previous AMI is kept and deprecated, nothing is revoked', () => {
+    expect(planWindow(input({ imageId: A }, B))).toEqual({
+      window: { imageId: B, kept: [A], pushedOut: [], before: undefined }, deprecate: A, restoreDeprecation: undefined, revoke: [], reshare: [], dropped: [],
+    });
+  });
+
+  test('a rollover with a full window pushes the oldest out and records it for a rollback', () => {
+    const plan = planWindow(input({ imageId: C, kept: [B, A], before: 'none' }, D));
+    expect(plan.window).toEqual({ imageId: D, kept: [C, B], pushedOut: [A], before: undefined });
+    expect({ deprecate: plan.deprecate, revoke: plan.revoke }).toEqual({ deprecate: C, revoke: [A] });
+  });
+
+  test('rolling back that rollover: the window before it, the pushed-out AMI shared again, the AMI current again undeprecated', () => {
+    const made = { imageId: D, kept: [C, B], pushedOut: [A], before: '2027-01-01T00:00:00.000Z' };
+    const plan = planWindow(input(made, C, { rollback: true }));
+    expect(plan).toEqual({
+      window: { imageId: C, kept: [B, A], pushedOut: [], before: undefined },
+      deprecate: undefined,
+      restoreDeprecation: { imageId: C, before: '2027-01-01T00:00:00.000Z' },
+      revoke: [],
+      reshare: [A],
+      dropped: [],
+    });
+  });
+
+  test('moving back to the AMI just superseded as a deployment: it leaves the window, the AMI it replaces is kept', () => {
+    const plan = planWindow(input({ imageId: B, kept: [A], before: 'none' }, A));
+    expect(plan.window).toEqual({ imageId: A, kept: [B], pushedOut: [], before: undefined });
+    expect(plan.deprecate).toBe(B);
+    expect(plan.restoreDeprecation).toEqual({ imageId: A, before: 'none' });
+  });
+
+  test('a kept AMI that was deregistered drops out; the next one takes its place', () => {
+    const plan = planWindow(input({ imageId: C, kept: [B, A] }, D, { gone: new Set([B]) }));
+    expect(plan.window.kept).toEqual([C, A]);
+    expect(plan.dropped).toEqual([B]);
+    expect(plan.revoke).toEqual([]);
+  });
+
+  test('a previous AMI that was deregistered is neither kept nor deprecated', () => {
+    const plan = planWindow(input({ imageId: B, kept: [A] }, C, { gone: new Set([B]) }));
+    expect(plan).toMatchObject({ deprecate: undefined, dropped: [B], window: { kept: [A] } });
+  });
+
+  test('a smaller keep count on the same AMI revokes what no longer fits', () => {
+    const plan = planWindow(input({ imageId: D, kept: [C, B] }, D, { keep: 1 }));
+    expect(plan.window).toEqual({ imageId: D, kept: [C], pushedOut: [B], before: undefined });
+    expect(plan.revoke).toEqual([B]);
+    expect(plan.deprecate).toBeUndefined();
+  });
+
+  test('back to revoke(): the kept AMIs are revoked, the previous one is left to the cleanup Delete, no window is recorded', () => {
+    expect(planWindow(input({ imageId: C, kept: [B, A] }, C, { keep: 0 }))).toMatchObject({
+      window: { imageId: C, kept: [], pushedOut: [] }, revoke: [B, A], deprecate: undefined,
+    });
+    expect(planWindow(input({ imageId: C, kept: [B, A] }, D, { keep: 0 }))).toMatchObject({
+      window: { imageId: D, kept: [], pushedOut: [] }, revoke: [B, A], deprecate: undefined,
+    });
+  });
+
+  test('declaring keep() at a rollover: the previous AMI is the cleanup Delete\'s (its declaration did not keep), so the window starts empty', () => {
+    expect(planWindow(input({ imageId: A }, B, { previouslyKept: false }))).toMatchObject({
+      window: { imageId: B, kept: [], pushedOut: [] }, deprecate: undefined, revoke: [],
+    });
+  });
+
+  test('revoke() without a window: nothing to do, as before windows existed', () => {
+    expect(planWindow(input({ imageId: A }, B, { keep: 0, previouslyKept: false }))).toEqual({
+      window: { imageId: B, kept: [], pushedOut: [], before: undefined }, deprecate: undefined, restoreDeprecation: undefined, revoke: [], reshare: [], dropped: [],
+    });
+  });
+
+  test('the stack status is read only when it changes the answer', () => {
+    expect(rollbackMatters({ imageId: C, kept: [B, A], pushedOut: [] }, D)).toBe(false);
+    expect(rollbackMatters({ imageId: C, kept: [B, A], pushedOut: [] }, C)).toBe(false);
+    expect(rollbackMatters({ imageId: C, kept: [B, A], pushedOut: [] }, B)).toBe(true);
+    expect(rollbackMatters({ imageId: D, kept: [C], pushedOut: [A] }, D)).toBe(true);
+  });
+  void E;
+});
