@@ -34,7 +34,12 @@ describe('physical id', () => {
 describe('planWindow', () => {
   test('first rollover: the previous AMI is kept and deprecated, nothing is revoked', () => {
     expect(planWindow(input({ imageId: A }, B))).toEqual({
-      window: { imageId: B, kept: [A], pushedOut: [], before: undefined }, deprecate: A, restoreDeprecation: undefined, revoke: [], reshare: [], dropped: [],
+      window: { imageId: B, kept: [A], pushedOut: [], before: undefined },
+      deprecate: A,
+      restoreDeprecation: undefined,
+      revoke: [],
+      reshare: [],
+      dropped: [],
     });
   });
 
@@ -100,7 +105,12 @@ describe('planWindow', () => {
 
   test('revoke() without a window: nothing to do, as before windows existed', () => {
     expect(planWindow(input({ imageId: A }, B, { keep: 0, previouslyKept: false }))).toEqual({
-      window: { imageId: B, kept: [], pushedOut: [], before: undefined }, deprecate: undefined, restoreDeprecation: undefined, revoke: [], reshare: [], dropped: [],
+      window: { imageId: B, kept: [], pushedOut: [], before: undefined },
+      deprecate: undefined,
+      restoreDeprecation: undefined,
+      revoke: [],
+      reshare: [],
+      dropped: [],
     });
   });
 
