@@ -35,9 +35,13 @@ export interface WindowPlan {
   readonly dropped: string[];
 }
 
-/** Whether answering this request needs to know if it is a rollback (only then is the stack's status read). */
+/**
+ * Whether answering this request needs to know if it is a rollback (only then is the stack's status read): an Update
+ * back to the AMI the window kept last (a rollover's rollback, or a deployment back to it), or an Update on the same AMI
+ * whose last update pushed AMIs out (a smaller keep count's rollback). A forward rollover to a new AMI never is.
+ */
 export function rollbackMatters(previous: SupersededWindow, imageId: string): boolean {
-  return previous.pushedOut.length > 0 || previous.kept[0] === imageId;
+  return previous.kept[0] === imageId || (previous.imageId === imageId && previous.pushedOut.length > 0);
 }
 
 export function planWindow(input: WindowInput): WindowPlan {

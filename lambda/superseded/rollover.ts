@@ -35,14 +35,15 @@ export interface PreparedWindow {
 export async function prepareWindow(context: RequestContext, event: CloudFormationCustomResourceEvent,
   previous: SupersededWindow, declared: LaunchPermissionsDeclaration, previouslyKept: boolean): Promise<PreparedWindow> {
   const imageId = declared.imageId;
-  const ids = [...new Set([previous.imageId, ...previous.kept, ...previous.pushedOut])].filter(id => id !== imageId);
+  // Only a rollback can bring the AMIs the last update pushed out back: only then are they read.
+  const mayRollBack = event.RequestType === 'Update' && declared.supersededImages !== undefined && rollbackMatters(previous, imageId);
+  const ids = [...new Set([previous.imageId, ...previous.kept, ...mayRollBack ? previous.pushedOut : []])].filter(id => id !== imageId);
   const [reads, rollback] = await Promise.all([
     Promise.all(ids.map(id => describeDeprecation(context.ec2, id).then(
       live => [id, live] as const,
       error => { if (isImageGone(error)) return [id, undefined] as const; throw error; }))),
     // Only a declaration that keeps a window reads the stack (and only it is granted to: superseded-access.ts).
-    event.RequestType === 'Update' && declared.supersededImages && rollbackMatters(previous, imageId)
-      ? isRollingBack(context, event) : Promise.resolve(false),
+    mayRollBack ? isRollingBack(context, event) : Promise.resolve(false),
   ]);
   const live = new Map(reads.filter((r): r is readonly [string, LiveDeprecation] => r[1] !== undefined));
   const gone = new Set(ids.filter(id => !live.has(id)));

@@ -119,6 +119,7 @@ describe('planWindow', () => {
     expect(rollbackMatters({ imageId: C, kept: [B, A], pushedOut: [] }, C)).toBe(false);
     expect(rollbackMatters({ imageId: C, kept: [B, A], pushedOut: [] }, B)).toBe(true);
     expect(rollbackMatters({ imageId: D, kept: [C], pushedOut: [A] }, D)).toBe(true);
+    // A forward rollover after a full window's: the AMIs it pushed out do not matter to it.
+    expect(rollbackMatters({ imageId: D, kept: [C, B], pushedOut: [A] }, E)).toBe(false);
   });
-  void E;
 });
