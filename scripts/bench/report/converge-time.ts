@@ -49,8 +49,9 @@ function timingSummary(rows: TimingRow[] | undefined): string {
     + ' it sends together with its first read. When the calls dominate, the read-back alone tends to 1.5x, so the goal'
     + ' cannot be met while the handler verifies. Against a raw converge that also reads back once, the ratio is '
     + rows.map(r => `${fmtRatio(r.ratioVsReadBack)} at N = ${fmtInt(r.principals)}`).join(', ')
-    + '. Sent together, the two reads cost one round trip on EC2, but not on this emulator: moto answers concurrent'
-    + ' requests one after the other, so the pre-flight read adds a whole call ("pre-flight price": '
+    + '. Sent together, the two reads overlap wherever the service answers requests in parallel, but not on this'
+    + ' emulator: moto answers concurrent requests one after the other, so the pre-flight read adds a whole call'
+    + ' ("pre-flight price": '
     + rows.map(r => `${fmtRatio(r.preflightRatio)} at N = ${fmtInt(r.principals)}`).join(', ')
     + '). Against a raw converge that makes the same four calls the same way, the handler takes '
     + rows.map(r => `${fmtRatio(r.ratioVsPreflight)} at N = ${fmtInt(r.principals)}`).join(', ')
