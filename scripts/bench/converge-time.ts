@@ -3,7 +3,10 @@
 // just the DescribeImageAttribute and ModifyImageAttribute that converge needs, with the same list, in this process,
 // through the same proxy. A second baseline adds the one read-back the handler makes after writing, so the ratio can
 // be split into "the extra read" and "everything else". Runs are interleaved, rotating which variant goes first.
-import { DescribeImageAttributeCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
+// Then, in a loop of its own that leaves the timings above as they were, a third baseline also sends the handler's
+// pre-flight DescribeImages together with its first read, the way the handler does: what that concurrent read costs on
+// this emulator, which answers concurrent requests one after the other.
+import { DescribeImageAttributeCommand, DescribeImagesCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { accountIds, imageIdFor, median, progress, ratio, timed } from './util';
 import { LaunchPermission } from '../../src';
 import { HandlerEnvironment, launchPermissionsStack, livePermissions } from '../../test/support/handler-environment';
@@ -22,10 +25,24 @@ export interface TimingRow {
   readonly ratio: number;
   /** handler / raw describe + modify + describe. */
   readonly ratioVsReadBack: number;
+  /** The second loop: raw + read-back, interleaved with raw + pre-flight + read-back. */
+  readonly pairedReadBackMs: number[];
+  /** The second loop: DescribeImages sent with the first DescribeImageAttribute, then modify, then the read-back. */
+  readonly rawPreflightReadBackMs: number[];
+  readonly pairedReadBackMedianMs: number;
+  readonly rawPreflightReadBackMedianMs: number;
+  /** raw + pre-flight + read-back / raw + read-back, both of the second loop: the concurrent pre-flight read's price. */
+  readonly preflightRatio: number;
+  /**
+   * handler / raw + pre-flight + read-back, taken as ratioVsReadBack / preflightRatio: what is left for the handler's
+   * own work once it is compared with a raw converge that makes the same four calls the same way.
+   */
+  readonly ratioVsPreflight: number;
 }
 
-type Variant = 'handler' | 'raw' | 'rawReadBack';
+type Variant = 'handler' | 'raw' | 'rawReadBack' | 'rawPreflightReadBack';
 const VARIANTS: Variant[] = ['handler', 'raw', 'rawReadBack'];
+const PREFLIGHT_VARIANTS: Variant[] = ['rawReadBack', 'rawPreflightReadBack'];
 
 export async function measureConvergeTime(
   env: HandlerEnvironment, sizes: readonly number[], runs: number, violations: string[]): Promise<TimingRow[]> {
@@ -55,7 +72,7 @@ export async function measureConvergeTime(
             } as any);
             if (answer.Status !== 'SUCCESS') failure = answer.Reason;
           } else {
-            await rawConverge(raw, imageId, accounts, variant === 'rawReadBack');
+            await rawConverge(raw, imageId, accounts, variant !== 'raw', variant === 'rawPreflightReadBack');
           }
         });
         const live = await livePermissions(env.ec2, imageId);
@@ -67,7 +84,7 @@ export async function measureConvergeTime(
 
       // Warm-up (connections, the SDK's lazily resolved configuration, JIT): not counted.
       for (const variant of VARIANTS) await run(variant);
-      const samples: Record<Variant, number[]> = { handler: [], raw: [], rawReadBack: [] };
+      const samples: Record<Variant, number[]> = { handler: [], raw: [], rawReadBack: [], rawPreflightReadBack: [] };
       for (let i = 0; i < runs; i++) {
         for (let j = 0; j < VARIANTS.length; j++) {
           const variant = VARIANTS[(i + j) % VARIANTS.length];
@@ -77,6 +94,17 @@ export async function measureConvergeTime(
       const handlerMedianMs = median(samples.handler);
       const rawMedianMs = median(samples.raw);
       const rawReadBackMedianMs = median(samples.rawReadBack);
+
+      await run('rawPreflightReadBack');
+      const paired: Record<Variant, number[]> = { handler: [], raw: [], rawReadBack: [], rawPreflightReadBack: [] };
+      for (let i = 0; i < runs; i++) {
+        for (let j = 0; j < PREFLIGHT_VARIANTS.length; j++) {
+          const variant = PREFLIGHT_VARIANTS[(i + j) % PREFLIGHT_VARIANTS.length];
+          paired[variant].push(await run(variant));
+        }
+      }
+      const pairedReadBackMedianMs = median(paired.rawReadBack);
+      const rawPreflightReadBackMedianMs = median(paired.rawPreflightReadBack);
       rows.push({
         principals: n,
         runs,
@@ -88,6 +116,13 @@ export async function measureConvergeTime(
         rawReadBackMedianMs,
         ratio: ratio(handlerMedianMs, rawMedianMs),
         ratioVsReadBack: ratio(handlerMedianMs, rawReadBackMedianMs),
+        pairedReadBackMs: paired.rawReadBack,
+        rawPreflightReadBackMs: paired.rawPreflightReadBack,
+        pairedReadBackMedianMs,
+        rawPreflightReadBackMedianMs,
+        preflightRatio: ratio(rawPreflightReadBackMedianMs, pairedReadBackMedianMs),
+        // Each loop against its own raw + read-back, so that a change of load between the two loops cancels out.
+        ratioVsPreflight: ratio(handlerMedianMs, rawReadBackMedianMs) / ratio(rawPreflightReadBackMedianMs, pairedReadBackMedianMs),
       });
     }
   } finally {
@@ -96,10 +131,15 @@ export async function measureConvergeTime(
   return rows;
 }
 
-/** What a hand-written converge does with the SDK: read, diff, one write (and optionally read back once). */
-async function rawConverge(ec2: EC2Client, imageId: string, accounts: string[], readBack: boolean): Promise<void> {
+/**
+ * What a hand-written converge does with the SDK: read, diff, one write (and optionally read back once). `preflight`:
+ * DescribeImages of the AMI goes out with the first read and is waited for before the write, as the handler's does.
+ */
+async function rawConverge(ec2: EC2Client, imageId: string, accounts: string[], readBack: boolean, preflight = false): Promise<void> {
   const read = () => ec2.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }));
-  const live = new Set(((await read()).LaunchPermissions ?? []).map(p => p.UserId));
+  const storage = preflight ? ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] })) : undefined;
+  const first = storage ? (await Promise.all([read(), storage]))[0] : await read();
+  const live = new Set((first.LaunchPermissions ?? []).map(p => p.UserId));
   const add = accounts.filter(a => !live.has(a));
   if (add.length > 0) {
     await ec2.send(new ModifyImageAttributeCommand({ ImageId: imageId, LaunchPermission: { Add: add.map(UserId => ({ UserId })) } }));
