@@ -2,88 +2,22 @@ import * as path from 'path';
 import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AccountSettingGrant, AccountSettingPolicies } from './handler/account-setting-access';
+import { AmiSharingHandlerProps } from './ami-sharing-handler-props';
+import { AccountSettingGrant } from './handler/account-setting-access';
 import { ImageClaim, ImageClaims } from './handler/claims';
-import { EncryptionAccess } from './handler/encryption-access';
 import { Enforcement } from './handler/enforcement';
 import { CORRECTIONS_METRIC, FAILURES_METRIC, METRIC_DIMENSION, METRIC_NAMESPACE } from './handler/enforcement-contract';
-import { DEPRECATION_ACCESS, DEREGISTRATION_PROTECTION_ACCESS, ImageAccessPolicies, ImageGrantKind } from './handler/image-access';
 import { HANDLER_TIMEOUT, SERVICE_TIMEOUT } from './handler/limits';
-import {
-  FUNCTION_ONLY_CLOUDFORMATION_INVOKES,
-  IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
-  LOG_GROUP_WITHOUT_KMS,
-  READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
-} from './handler/nag-reasons';
-import { PolicyQuotaWarning } from './handler/policy-quota';
+import { FUNCTION_ONLY_CLOUDFORMATION_INVOKES, LOG_GROUP_WITHOUT_KMS } from './handler/nag-reasons';
+import { HandlerRolePolicies } from './handler/role-policies';
 import { defaultHandlerRuntime, handlerRuntimeError } from './handler/runtime';
-import { keepSupersededImages, stackRecordPolicy } from './handler/superseded-access';
 import { suppressNagFindings } from './nag-suppressions';
 
 /** Where the esbuild bundle of lambda/ lands; the same relative path from src/ (ts-jest) and lib/ (published). */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'ami-attribute-handler');
-
-/** The claims whose handler needs other actions than the attribute reads and writes of ImageAccess policies. */
-const LIFECYCLE_GRANTS: Partial<Record<string, ImageGrantKind>> = {
-  deprecation: DEPRECATION_ACCESS,
-  deregistrationProtection: DEREGISTRATION_PROTECTION_ACCESS,
-};
-
-/**
- * Settings of the one handler function cdk-ami-sharing adds to a stack.
- */
-export interface AmiSharingHandlerProps {
-  /**
-   * How long the handler's log events are kept.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * What happens to the handler's log group when the stack is deleted.
-   *
-   * @default RemovalPolicy.RETAIN - the record of what was shared outlives the stack
-   */
-  readonly logRemovalPolicy?: RemovalPolicy;
-
-  /**
-   * A KMS key to encrypt the handler's log group with. Its key policy must let CloudWatch Logs use it.
-   *
-   * @default - CloudWatch Logs' own encryption at rest
-   */
-  readonly logEncryptionKey?: kms.IKey;
-
-  /**
-   * The Lambda runtime of the handler function: a Node.js runtime, nodejs24.x or newer.
-   *
-   * The default follows your aws-cdk-lib: when an upgrade of it adds a Node.js runtime, the handler moves to it (and
-   * cdk-nag's AwsSolutions-L1, which asks for the newest runtime aws-cdk-lib defines, stays satisfied). Choose one here
-   * to stay on a runtime, e.g. in a Region the newest runtime has not reached yet; cdk-nag then reports AwsSolutions-L1
-   * on the function once aws-cdk-lib defines a newer one, for you to acknowledge.
-   *
-   * @default - the newest Node.js runtime your aws-cdk-lib defines, and never older than nodejs24.x
-   */
-  readonly runtime?: lambda.Runtime;
-
-  /**
-   * Puts the AMIs back to what the stack declares on a schedule, between deployments, and not only when a deployment
-   * changes a construct's properties (CloudFormation invokes the handler only then).
-   *
-   * Every period an EventBridge Scheduler schedule invokes the handler, which reads the stack's deployed template,
-   * parameter values and physical ids from CloudFormation and converges each construct as an Update with unchanged
-   * properties would: EXCLUSIVE revokes anyone added by hand, ADDITIVE grants what is declared and missing (and revokes
-   * nobody), attributes go back to their declared values. It skips a run while a stack operation is in progress. What
-   * it puts back is logged and counted (`metricCorrections()`). At least 15 minutes, in whole minutes.
-   *
-   * @default - no schedule: the AMIs are converged when a deployment creates, updates or deletes a construct
-   */
-  readonly enforceEvery?: Duration;
-}
 
 /**
  * The one custom-resource handler cdk-ami-sharing adds to a stack, shared by every construct of this library in it:
@@ -133,17 +67,8 @@ export class AmiSharingHandler extends Construct {
   /** The stack's name, the dimension of the enforcement metrics. */
   private readonly stackName: string;
 
-  private readonly imageAccess: ImageAccessPolicies;
-  private imageReadsAdded = false;
-  private readonly encryptionAccess: EncryptionAccess;
-  private readonly logsPolicy: iam.ManagedPolicy;
   private readonly claims = new ImageClaims();
-  private publicSharingChecks?: iam.ManagedPolicy;
-  private readonly policyQuota = new PolicyQuotaWarning(this);
-  private readonly accountSettings: AccountSettingPolicies;
-  /** How many KeptImages policies (one per AmiLaunchPermissions that keeps superseded AMIs) the role has. */
-  private keptImagePolicies = 0;
-  private stackRecordReads?: iam.ManagedPolicy;
+  private readonly policies: HandlerRolePolicies;
 
   private constructor(scope: Construct, id: string, props: AmiSharingHandlerProps) {
     super(scope, id);
@@ -163,20 +88,7 @@ export class AmiSharingHandler extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'cdk-ami-sharing handler: reads and modifies attributes of the AMIs this stack declares',
     });
-    const logsPolicy = new iam.ManagedPolicy(this, 'Logs', {
-      // Also holds the checks before sharing (see _allowEncryptionChecks). The description stays as it was: IAM cannot
-      // change a policy's description, so CloudFormation would replace the policy of every existing stack on upgrade.
-      description: 'cdk-ami-sharing handler: write to its own log group',
-      statements: [new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      })],
-      roles: [this.role],
-    });
-    this.logsPolicy = logsPolicy;
-    this.imageAccess = new ImageAccessPolicies(this, this.role);
-    this.encryptionAccess = new EncryptionAccess(this, this.role);
-    this.accountSettings = new AccountSettingPolicies(this, this.role);
+    this.policies = new HandlerRolePolicies(this, this.role, logGroup.logGroupArn);
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'cdk-ami-sharing: converges AMI launch permissions and attributes for CloudFormation',
@@ -189,7 +101,7 @@ export class AmiSharingHandler extends Construct {
       role: this.role,
       logGroup,
     });
-    fn.node.addDependency(logsPolicy);
+    fn.node.addDependency(this.policies.logs);
     suppressNagFindings(fn.node.defaultChild as CfnResource, FUNCTION_ONLY_CLOUDFORMATION_INVOKES);
     this.function = fn;
 
@@ -245,9 +157,7 @@ export class AmiSharingHandler extends Construct {
       serviceTimeout: SERVICE_TIMEOUT,
       properties: claim.properties,
     });
-    const lifecycle = LIFECYCLE_GRANTS[claim.attribute];
-    resource.node.addDependency(lifecycle ? this.allowLifecycle(lifecycle, claim.imageId) : this.imageAccess.grant(claim.imageId));
-    this.checkPolicyQuota();
+    resource.node.addDependency(this.policies.forImage(claim.attribute, claim.imageId));
     return resource;
   }
 
@@ -259,7 +169,7 @@ export class AmiSharingHandler extends Construct {
    */
   public _addAccountSettingResource(construct: Construct,
     setting: { resourceType: string; properties: Record<string, unknown>; grant: AccountSettingGrant }): CustomResource {
-    const policy = this.accountSettings.allow(setting.grant);
+    const policy = this.policies.forAccountSetting(setting.grant);
     const resource = new CustomResource(construct, 'Resource', {
       resourceType: setting.resourceType,
       serviceToken: this.function.functionArn,
@@ -267,60 +177,35 @@ export class AmiSharingHandler extends Construct {
       properties: setting.properties,
     });
     resource.node.addDependency(policy);
-    this.checkPolicyQuota();
     return resource;
   }
 
   /**
-   * Lets the handler keep superseded AMIs of this launch-permissions resource shared and deprecated: deprecation access
-   * on its image (the previous AMI is deprecated through the policy that granted it), reads of its own stack's status
-   * and record, and the KeptImages policy and SupersededImages guard (src/handler/superseded-access.ts).
+   * Lets the handler keep superseded AMIs of this launch-permissions resource shared and deprecated
+   * (src/handler/superseded-access.ts).
    *
    * @internal
    */
   public _keepSupersededImages(construct: Construct, resource: CustomResource, imageId: string, properties: Record<string, unknown>): CustomResource {
-    resource.node.addDependency(this.allowLifecycle(DEPRECATION_ACCESS, imageId));
-    this.keptImagePolicies++;
-    // A policy of its own that the resource depends on (not a statement of the log policy, which is updated in place):
-    // the cleanup Delete of a resource that kept superseded AMIs still reads the stack's record after the last
-    // construct that keeps any left the template.
-    this.stackRecordReads ??= stackRecordPolicy(this, this.role);
-    resource.node.addDependency(this.stackRecordReads);
-    const guard = keepSupersededImages(construct, resource, { role: this.role, serviceToken: this.function.functionArn, properties });
-    this.checkPolicyQuota();
-    return guard;
+    return this.policies.keepSupersededImages(construct, resource, imageId, properties, this.function.functionArn);
   }
 
   /**
-   * Lets the handler make the checks EC2 requires before an AMI is made public. These read actions have no
-   * resource-level permissions, so they are only granted when some construct of the stack declares public access.
+   * Lets the handler make the checks EC2 requires before an AMI is made public (only for stacks that declare it).
    *
    * @internal
    */
   public _allowPublicSharingChecks(): iam.ManagedPolicy {
-    if (!this.publicSharingChecks) {
-      this.publicSharingChecks = new iam.ManagedPolicy(this, 'PublicSharingChecks', {
-        description: 'cdk-ami-sharing handler: read block public access for AMIs and product codes before making an AMI public',
-        statements: [new iam.PolicyStatement({
-          actions: ['ec2:GetImageBlockPublicAccessState', 'ec2:DescribeImages'],
-          resources: ['*'],
-        })],
-        roles: [this.role],
-      });
-      suppressNagFindings(this.publicSharingChecks.node.defaultChild as CfnResource, READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
-      this.checkPolicyQuota();
-    }
-    return this.publicSharingChecks;
+    return this.policies.allowPublicSharingChecks();
   }
 
   /**
-   * Lets the handler read an AMI's block device mappings and snapshots before sharing it (and tell the AWS-managed
-   * key aws/ebs apart), so that it never reports a share recipients cannot launch. See src/handler/encryption-access.ts.
+   * Lets the handler read an AMI's storage before sharing it (src/handler/encryption-access.ts).
    *
    * @internal
    */
   public _allowEncryptionChecks(): iam.ManagedPolicy {
-    return this.encryptionAccess.allowChecks(this.logsPolicy);
+    return this.policies.encryptionChecks();
   }
 
   /**
@@ -329,9 +214,7 @@ export class AmiSharingHandler extends Construct {
    * @internal
    */
   public _allowKeyGrants(keyArns: string[]): iam.ManagedPolicy {
-    const policy = this.encryptionAccess.allowKeyGrants(keyArns);
-    this.checkPolicyQuota();
-    return policy;
+    return this.policies.keyGrants(keyArns);
   }
 
   /**
@@ -340,32 +223,6 @@ export class AmiSharingHandler extends Construct {
    * @internal
    */
   public _allowSnapshotSharing(accounts: string[]): iam.ManagedPolicy {
-    const policy = this.encryptionAccess.allowSnapshotSharing(accounts);
-    this.checkPolicyQuota();
-    return policy;
-  }
-
-  /**
-   * `kind`'s actions on this image only, and DescribeImages (where EC2 reports the deprecation time and the
-   * deregistration protection; it has no resource-level permissions) in the log policy, as the encryption checks are.
-   */
-  private allowLifecycle(kind: ImageGrantKind, imageId: string): iam.ManagedPolicy {
-    if (!this.imageReadsAdded) {
-      this.imageReadsAdded = true;
-      this.logsPolicy.addStatements(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
-      suppressNagFindings(this.logsPolicy.node.defaultChild as CfnResource, IMAGE_READS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS);
-    }
-    return this.imageAccess.grant(imageId, kind);
-  }
-
-  /** Warns when an update could attach more managed policies to the role than IAM's default quota (policy-quota.ts). */
-  private checkPolicyQuota(): void {
-    const encryption = this.encryptionAccess.policies;
-    this.policyQuota.check({
-      // The log policy (which also holds the encryption checks), then the optional ones.
-      updatedInPlace: 1 + (this.publicSharingChecks ? 1 : 0) + (encryption.snapshotSharing ? 1 : 0) + this.accountSettings.count
-        + this.keptImagePolicies + (this.stackRecordReads ? 1 : 0),
-      replacedOnChange: this.imageAccess.policyCount + (encryption.keyGrants ? 1 : 0),
-    });
+    return this.policies.snapshotSharing(accounts);
   }
 }

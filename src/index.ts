@@ -2,6 +2,7 @@ export * from './launch-permission';
 export * from './ami-launch-permissions';
 export * from './ami-imds-policy';
 export * from './ami-description';
+export * from './ami-sharing-handler-props';
 export * from './ami-sharing-handler';
 export * from './image-block-public-access';
 export * from './image-criterion';
