@@ -4,8 +4,9 @@
 import { deprecateAtError, imageIdError, parseDeprecateAt } from '../../src/validation';
 import { readWaitingForImageAndAccess, verify } from '../converge';
 import { describeDeprecation, disableImageDeprecation, enableImageDeprecation } from '../ec2';
-import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
+import { DeclarationError, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
+import { restoreOnDelete } from '../restore-on-delete';
 import { unknownPropertyErrors } from '../properties';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { UndoLog, undoingOnFailure } from '../undo';
@@ -32,34 +33,22 @@ export function parseDeprecationProperties(properties: Record<string, unknown> |
 
 export const handleDeprecation: ResourceHandler = async (event, context): Promise<Outcome> => {
   if (event.RequestType === 'Delete') {
-    const remembered = parseDeprecationPhysicalId(event.PhysicalResourceId);
-    const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, changes: { writes: 0 } };
-    if (!remembered) {
-      log('WARN', 'delete of a deprecation that was never set: nothing to restore', {});
-      return unchanged;
-    }
-    const { imageId, original } = remembered;
-    try {
-      const live = await describeDeprecation(context.ec2, imageId);
-      const decision = planDeprecation(imageId, original, live, new Date(), 'restoring the original deprecation time');
-      if (decision.refusal) {
-        // Failing would block the stack's deletion on a rule only making the AMI private lifts; the AMI keeps the
-        // earlier time this construct gave it, which hides it sooner, never later (documented in the docs page).
-        log('WARN', 'cannot restore the original deprecation time of a public AMI; left as it is', { imageId, reason: decision.refusal });
-        return { ...unchanged, data: { ImageId: imageId } };
-      }
-      const writes = await apply(context, imageId, decision.change, new UndoLog(), live);
-      return { ...unchanged, data: { ImageId: imageId }, changes: { writes } };
-    } catch (error) {
-      if (isImageGone(error)) {
-        log('INFO', 'image no longer exists: nothing to restore', { imageId });
-        return unchanged;
-      }
-      if (isAccessDenied(error)) {
-        throw new Error(accessLostOnDelete(error, imageId, `set its deprecation time back to ${original?.toISOString() ?? 'none'}`));
-      }
-      throw error;
-    }
+    return restoreOnDelete(event, {
+      remembered: parseDeprecationPhysicalId(event.PhysicalResourceId),
+      what: 'a deprecation',
+      restoring: r => `set its deprecation time back to ${r.original?.toISOString() ?? 'none'}`,
+      restore: async ({ imageId, original }) => {
+        const live = await describeDeprecation(context.ec2, imageId);
+        const decision = planDeprecation(imageId, original, live, new Date(), 'restoring the original deprecation time');
+        if (decision.refusal) {
+          // Failing would block the stack's deletion on a rule only making the AMI private lifts; the AMI keeps the
+          // earlier time this construct gave it, which hides it sooner, never later (documented in the docs page).
+          log('WARN', 'cannot restore the original deprecation time of a public AMI; left as it is', { imageId, reason: decision.refusal });
+          return 0;
+        }
+        return apply(context, imageId, decision.change, new UndoLog(), live);
+      },
+    });
   }
 
   const desired = parseDeprecationProperties(event.ResourceProperties);

@@ -4,8 +4,9 @@
 import { imageIdError, parseWithCooldown } from '../../src/validation';
 import { readWaitingForImageAndAccess, verify } from '../converge';
 import { describeDeregistrationProtection, disableDeregistrationProtection, enableDeregistrationProtection } from '../ec2';
-import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
+import { DeclarationError, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
+import { restoreOnDelete } from '../restore-on-delete';
 import { unknownPropertyErrors } from '../properties';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { UndoLog, undoingOnFailure } from '../undo';
@@ -32,27 +33,15 @@ const readLive = async (context: RequestContext, imageId: string): Promise<LiveP
 
 export const handleDeregistrationProtection: ResourceHandler = async (event, context): Promise<Outcome> => {
   if (event.RequestType === 'Delete') {
-    const remembered = parseProtectionPhysicalId(event.PhysicalResourceId);
-    const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, changes: { writes: 0 } };
-    if (!remembered) {
-      log('WARN', 'delete of a deregistration protection that was never set: nothing to restore', {});
-      return unchanged;
-    }
-    const { imageId, original } = remembered;
-    try {
-      const live = await readLive(context, imageId);
-      const writes = await apply(context, imageId, planProtection(original, live), new UndoLog(), live);
-      return { ...unchanged, data: { ImageId: imageId }, changes: { writes } };
-    } catch (error) {
-      if (isImageGone(error)) {
-        log('INFO', 'image no longer exists: nothing to restore', { imageId });
-        return unchanged;
-      }
-      if (isAccessDenied(error)) {
-        throw new Error(accessLostOnDelete(error, imageId, `set its deregistration protection back to ${original}`));
-      }
-      throw error;
-    }
+    return restoreOnDelete(event, {
+      remembered: parseProtectionPhysicalId(event.PhysicalResourceId),
+      what: 'a deregistration protection',
+      restoring: r => `set its deregistration protection back to ${r.original}`,
+      restore: async ({ imageId, original }) => {
+        const live = await readLive(context, imageId);
+        return apply(context, imageId, planProtection(original, live), new UndoLog(), live);
+      },
+    });
   }
 
   const desired = parseProtectionProperties(event.ResourceProperties);

@@ -3,8 +3,9 @@
 import { descriptionError, imageIdError } from '../../src/validation';
 import { readWaitingForImageAndAccess, verify } from '../converge';
 import { describeAttributeValue, modifyDescription } from '../ec2';
-import { accessLostOnDelete, DeclarationError, isAccessDenied, isImageGone, messageOf } from '../errors';
+import { DeclarationError, isImageGone, messageOf } from '../errors';
 import { log } from '../log';
+import { restoreOnDelete } from '../restore-on-delete';
 import { unknownPropertyErrors } from '../properties';
 import { Outcome, RequestContext, ResourceHandler } from '../resource';
 import { UndoLog, undoingOnFailure } from '../undo';
@@ -29,26 +30,13 @@ export function parseDescriptionProperties(properties: Record<string, unknown> |
 
 export const handleDescription: ResourceHandler = async (event, context): Promise<Outcome> => {
   if (event.RequestType === 'Delete') {
-    const remembered = parseDescriptionPhysicalId(event.PhysicalResourceId);
-    const unchanged = { physicalResourceId: event.PhysicalResourceId, data: {}, changes: { writes: 0 } };
-    if (!remembered) {
-      log('WARN', 'delete of a description that was never set: nothing to restore', {});
-      return unchanged;
-    }
-    try {
+    return restoreOnDelete(event, {
+      remembered: parseDescriptionPhysicalId(event.PhysicalResourceId),
+      what: 'a description',
+      restoring: r => `set its description back to ${JSON.stringify(r.original ?? '')}`,
       // An AMI that had no description gets an empty one back: ModifyImageAttribute cannot remove the attribute.
-      const writes = await converge(context, remembered.imageId, remembered.original ?? '');
-      return { ...unchanged, data: { ImageId: remembered.imageId }, changes: { writes } };
-    } catch (error) {
-      if (isImageGone(error)) {
-        log('INFO', 'image no longer exists: nothing to restore', { imageId: remembered.imageId });
-        return unchanged;
-      }
-      if (isAccessDenied(error)) {
-        throw new Error(accessLostOnDelete(error, remembered.imageId, `set its description back to ${JSON.stringify(remembered.original ?? '')}`));
-      }
-      throw error;
-    }
+      restore: r => converge(context, r.imageId, r.original ?? ''),
+    });
   }
 
   const desired = parseDescriptionProperties(event.ResourceProperties);
