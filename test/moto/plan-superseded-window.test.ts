@@ -76,16 +76,17 @@ test('a 4th rollover: the window after it, the oldest kept AMI pushed out and re
   ]);
   expect(construct.drift).toEqual([]);
 
+  // g[2] was deprecated at the next minute of its rollover: by now, or in a few seconds.
   const human = (await plans.run(['plan', '--app', next.dir])).stdout.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME');
   const name = (text: string) => g.reduce((t, image, i) => t.replaceAll(image, `ami-G${i}`), text);
-  expect(name(human)).toContain([
+  expect(name(human).replace('kept ami-G2: deprecated since', 'kept ami-G2: deprecated at')).toContain([
     `    ± ${STACK}/Share (AmiLaunchPermissions, ADDITIVE): replace (the AMI changes from ami-G3)`,
     '          window  SupersededImages.keep(2): current ami-G4, 2 of 2 kept',
     '          window    kept ami-G3: deprecated at TIME (superseded by this deploy)',
-    '          window    kept ami-G2: deprecated since TIME',
+    '          window    kept ami-G2: deprecated at TIME',
     '          window    pushed out ami-G1: revoked by this deploy',
-    '        + grant   account 111122223333 on ami-G4',
-    '        + grant   account 444455556666 on ami-G4',
+    '        + grant   account 111122223333',
+    '        + grant   account 444455556666',
     '        ~ deprecation (none) -> TIME on ami-G3',
     '        - revoke  account 111122223333 on ami-G1 (pushed out of the superseded-images window of 2)',
     '        - revoke  account 444455556666 on ami-G1 (pushed out of the superseded-images window of 2)',
