@@ -40,8 +40,10 @@ export async function planSupersededWindow(input: PlannerInput, findings: Findin
   if (!now || !desired) return new Set();
   const imageId = desired.image.id;
   if (!imageId) {
-    findings.notes.push('the AMI is resolved at deploy: the plan cannot tell how the superseded-images window moves');
-    return new Set();
+    const previous = now.supersededImages && before?.supersededImages && deployed?.image.id;
+    findings.notes.push('the AMI is resolved at deploy: the plan cannot tell how the superseded-images window moves'
+      + (previous ? ` (if it is a new one, ${previous} stays shared in the window and is deprecated)` : ''));
+    return new Set(previous ? [previous] : []);
   }
 
   const previous = recorded ?? emptyWindow(imageId);

@@ -19,9 +19,9 @@ const B = '444455556666';
 const STACK = 'PlanWindow';
 const DECLARED = [`UserId:${A}`, `UserId:${B}`];
 
-function sharing(imageId: string) {
+function sharing(imageId: string, supersededImages = SupersededImages.keep(2)) {
   return plans.synth(STACK, (stack: Stack) => new AmiLaunchPermissions(stack, 'Share', {
-    imageId, permissions: [LaunchPermission.account(A), LaunchPermission.account(B)], supersededImages: SupersededImages.keep(2),
+    imageId, permissions: [LaunchPermission.account(A), LaunchPermission.account(B)], supersededImages,
   }));
 }
 
@@ -135,4 +135,28 @@ test('a kept AMI deregistered out of band: drift, and it drops out of the window
   expect(construct.drift).toEqual([{ kind: 'image-gone', imageId: g[1] }]);
   await plans.deployReadingItsStack(STACK, sharing(g[4]));
   expect(await livePermissions(env.ec2, g[2])).toEqual(DECLARED);
+});
+
+test('back to revoke() on the same AMI: every kept AMI leaves the window and is revoked; a revoke() rollover plans as before', async () => {
+  const g = await threeRollovers();
+
+  const { run, json } = await plan(sharing(g[3], SupersededImages.revoke()).dir);
+
+  expect(run.code).toBe(2);
+  const construct = json.stacks[0].constructs[0];
+  expect(construct.action).toBe('update');
+  expect(construct.supersededImages).toEqual({
+    keep: 0, deprecateAfterMinutes: 0, imageId: g[3], kept: [], keptBefore: [g[2], g[1]], pushedOut: [g[2], g[1]], dropped: [],
+  });
+  expect(construct.changes.map((c: any) => `${c.kind} ${c.imageId} ${c.principal.UserId} ${c.reason}`)).toEqual(
+    [g[2], g[1]].flatMap(image => [A, B].map(account => `revoke ${image} ${account} pushed-out`)));
+  await plans.deployReadingItsStack(STACK, sharing(g[3], SupersededImages.revoke()));
+  expect([await livePermissions(env.ec2, g[1]), await livePermissions(env.ec2, g[2]), await livePermissions(env.ec2, g[3])]).toEqual([[], [], DECLARED]);
+
+  // Without a window, a rollover's previous AMI is revoked by CloudFormation's cleanup, as the plan always said.
+  const rollover = (await plan(sharing(g[4], SupersededImages.revoke()).dir)).json.stacks[0].constructs[0];
+  expect(rollover.supersededImages).toBeUndefined();
+  expect(rollover.changes.filter((c: any) => c.kind === 'revoke')).toEqual([A, B].map(account => ({
+    kind: 'revoke', imageId: g[3], principal: { UserId: account }, reason: 'removed',
+  })));
 });
