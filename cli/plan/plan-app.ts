@@ -101,7 +101,12 @@ async function planConstruct(
   }
   const out = await planner.plan({ action: pair.action, desired: pair.desired, deployed: pair.deployed, live, otherDeclarations, where: region });
   return {
-    ...base, mode: out.mode, changes: out.changes, drift: out.drift, errors: out.errors, notes: out.notes,
+    ...base,
+    mode: out.mode,
+    changes: out.changes,
+    drift: out.drift,
+    errors: out.errors,
+    notes: out.notes,
     ...out.supersededImages ? { supersededImages: out.supersededImages } : {},
   };
 }

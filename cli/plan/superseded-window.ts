@@ -2,17 +2,17 @@
 // AMIs stay shared after the deploy, which superseded AMI it deprecates, which it pushes out and revokes. Decided by
 // the handler's own planWindow (lambda/superseded/plan.ts) on the window the deployed physical id records, with what
 // EC2 says about the window's AMIs (DescribeImages, read-only: the deprecation time, and which are gone).
+import { planEncryptionRevocation } from './encryption';
+import { KeptImage, RevokeReason } from './model';
+import { Findings, PlannerInput } from './planner';
+import type { LiveDeprecation } from '../../lambda/deprecation/plan';
+import { managesEncryption } from '../../lambda/encryption/plan';
 import type { Plan } from '../../lambda/launch-permissions/plan';
 import { planDelete } from '../../lambda/launch-permissions/plan';
 import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
 import { planWindow } from '../../lambda/superseded/plan';
 import { emptyWindow, parseWindow, sharedImages, SupersededWindow } from '../../lambda/superseded/window';
 import { deprecateAtError, nextMinute, publicDeprecationError, roundToMinute } from '../../src/validation';
-import { managesEncryption } from '../../lambda/encryption/plan';
-import type { LiveDeprecation } from '../../lambda/deprecation/plan';
-import { planEncryptionRevocation } from './encryption';
-import { KeptImage, RevokeReason } from './model';
-import { Findings, PlannerInput } from './planner';
 
 /** What the launch-permissions planner records for a revocation of a whole declaration on one AMI. */
 export type RecordRevocations = (imageId: string, plan: Plan, reason: RevokeReason) => void;
@@ -105,7 +105,8 @@ function deprecation(findings: Findings, superseded: string, imageId: string, li
  * Each AMI's deprecation (undefined: the AMI no longer exists, image-gone drift); undefined when a read failed (the
  * error is recorded and the window is not planned: the handler would need that read too).
  */
-async function readWindow(input: PlannerInput, findings: Findings, ids: readonly string[]): Promise<Map<string, LiveDeprecation | undefined> | undefined> {
+async function readWindow(input: PlannerInput, findings: Findings,
+  ids: readonly string[]): Promise<Map<string, LiveDeprecation | undefined> | undefined> {
   const unique = [...new Set(ids)];
   const reads = await Promise.all(unique.map(id => input.live.deprecation(id)));
   if (reads.some(read => !read.ok && !read.gone)) {

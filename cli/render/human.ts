@@ -1,7 +1,7 @@
 // The human rendering: by stack, then by AMI, then by construct; one line per grant, revocation, attribute change,
 // drift, error or note. Stable (no timestamps, no endpoints), so it can be compared and snapshot-tested.
-import { windowLines } from './superseded-window';
 import { summarize } from './summary';
+import { windowLines } from './superseded-window';
 import type { LaunchPermissionEntry } from '../../src/validation';
 import { Change, ConstructPlan, Drift, exitCodeOf, ImageRef, isGrant, isRevocation, PlanReport, RevokeReason, StackPlan } from '../plan/model';
 

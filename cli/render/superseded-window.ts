@@ -14,7 +14,8 @@ export function windowLines(window: SupersededWindowReport, now = new Date()): s
   }
   for (const id of window.pushedOut) lines.push(`window    pushed out ${id}: revoked by this deploy`);
   for (const id of window.dropped) lines.push(`window    dropped ${id}: no longer exists (deregistered), it leaves the window`);
-  const left = window.keptBefore.filter(id => !window.kept.some(k => k.imageId === id) && !window.pushedOut.includes(id) && !window.dropped.includes(id));
+  const accounted = new Set([...window.kept.map(k => k.imageId), ...window.pushedOut, ...window.dropped]);
+  const left = window.keptBefore.filter(id => !accounted.has(id));
   for (const id of left) lines.push(`window    no longer kept ${id}`);
   return lines;
 }

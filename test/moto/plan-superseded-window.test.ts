@@ -151,7 +151,8 @@ test('back to revoke() on the same AMI: every kept AMI leaves the window and is 
   expect(construct.changes.map((c: any) => `${c.kind} ${c.imageId} ${c.principal.UserId} ${c.reason}`)).toEqual(
     [g[2], g[1]].flatMap(image => [A, B].map(account => `revoke ${image} ${account} pushed-out`)));
   await plans.deployReadingItsStack(STACK, sharing(g[3], SupersededImages.revoke()));
-  expect([await livePermissions(env.ec2, g[1]), await livePermissions(env.ec2, g[2]), await livePermissions(env.ec2, g[3])]).toEqual([[], [], DECLARED]);
+  const live = await Promise.all([g[1], g[2], g[3]].map(image => livePermissions(env.ec2, image)));
+  expect(live).toEqual([[], [], DECLARED]);
 
   // Without a window, a rollover's previous AMI is revoked by CloudFormation's cleanup, as the plan always said.
   const rollover = (await plan(sharing(g[4], SupersededImages.revoke()).dir)).json.stacks[0].constructs[0];
