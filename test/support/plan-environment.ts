@@ -12,6 +12,7 @@ import { CloudFormationReadPeer, stackId } from './cloudformation/read-peer';
 import { EmulatedStack, StackVersion } from './cloudformation/stack';
 import type { IdentityPolicy } from './ec2-peer';
 import { HandlerEnvironment } from './handler-environment';
+import { loadHandlerInstance } from './handler-instance';
 import { handlerRoleOf } from './image-id-kinds';
 
 const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'index.js');
@@ -86,11 +87,14 @@ export class PlanEnvironment {
   /**
    * As deploy(), with the stack attached to the read peer while it deploys (its status and the physical ids on record
    * at each moment), and requests carrying its own stack id: a construct that keeps superseded AMIs reads its stack.
+   * The stack gets its own handler instance (a function of its own), whose CloudFormation client, made on first use,
+   * reaches this read peer whatever another one the shared handler instance was first used with.
    */
   public async deployReadingItsStack(stackName: string, synthesised: Synthesised): Promise<void> {
     let stack = this.stacks.get(stackName);
     if (!stack) {
-      const cfn = new CfnSimulator(this.env.handler, this.env.server, undefined, { stackId: stackId(stackName) });
+      const handler = loadHandlerInstance(this.env.handlerPath);
+      const cfn = new CfnSimulator(handler, this.env.server, undefined, { stackId: stackId(stackName) });
       stack = new EmulatedStack({ stackName, cfn, roleLogicalId: handlerRoleOf(synthesised.template) });
       this.stacks.set(stackName, stack);
     }
