@@ -1,5 +1,6 @@
 // The human rendering: by stack, then by AMI, then by construct; one line per grant, revocation, attribute change,
-// drift, error or note. Stable (no timestamps, no endpoints), so it can be compared and snapshot-tested.
+// drift, error or note. Stable (no timestamps, no endpoints), so it can be compared and snapshot-tested; only the
+// window of a construct that keeps superseded AMIs says whether a deprecation time has passed.
 import { summarize } from './summary';
 import { windowLines } from './superseded-window';
 import type { LaunchPermissionEntry } from '../../src/validation';

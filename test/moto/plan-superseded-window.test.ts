@@ -3,7 +3,7 @@
 // as the handler reads its own stack): the window after a 4th rollover (kept AMIs and their deprecation, the AMI it
 // supersedes and deprecates, the one it pushes out and revokes, never the previous AMI), --usage on the AMI pushed
 // out, a kept AMI deregistered out of band, and no change; every plan then checked against what the handler does.
-import { DeregisterImageCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import { DeregisterImageCommand, DescribeImagesCommand, DisableImageDeprecationCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { Stack } from 'aws-cdk-lib';
 import { AmiLaunchPermissions, LaunchPermission, SupersededImages } from '../../src';
 import { livePermissions } from '../support/handler-environment';
@@ -160,4 +160,20 @@ test('back to revoke() on the same AMI: every kept AMI leaves the window and is 
   expect(rollover.changes.filter((c: any) => c.kind === 'revoke')).toEqual([A, B].map(account => ({
     kind: 'revoke', imageId: g[3], principal: { UserId: account }, reason: 'removed',
   })));
+});
+
+test('drift on a kept AMI: a principal revoked by hand and a deprecation cancelled by hand', async () => {
+  const g = await threeRollovers();
+  await env.ec2.send(new ModifyImageAttributeCommand({ ImageId: g[2], LaunchPermission: { Remove: [{ UserId: B }] } }));
+  await env.ec2.send(new DisableImageDeprecationCommand({ ImageId: g[1] }));
+
+  const { run, json } = await plan(sharing(g[3]).dir);
+
+  expect(run.code).toBe(2);
+  const construct = json.stacks[0].constructs[0];
+  expect(construct.drift).toEqual([
+    { kind: 'principal-removed', imageId: g[2], principal: { UserId: B }, restoredByThisDeploy: false },
+    { kind: 'deprecation', imageId: g[1], declared: 'deprecated (superseded, kept by the window)' },
+  ]);
+  expect(construct.supersededImages.kept).toEqual([{ imageId: g[2], deprecationTime: ISO }, { imageId: g[1] }]);
 });
