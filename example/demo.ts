@@ -8,6 +8,7 @@ import { encryptedAmiDemo } from './encrypted-demo';
 import { enforcementDemo } from './enforcement-demo';
 import { accountGuardsDemo } from './guards-demo';
 import { planDemo } from './plan-demo';
+import { rolloverWindowDemo } from './rollover-window-demo';
 import { CONSUMER_ACCOUNT, GoldenAmiSharingStack, GoldenAmiSharingStackProps, OU_ARN } from './stack';
 import { tokenRolloverDemo } from './token-rollover-demo';
 import { synthesize } from '../test/support/cloud-assembly';
@@ -74,6 +75,8 @@ async function main() {
     await step('Delete the stack', [rebuilt], () => cfn.destroy());
 
     if (!await tokenRolloverDemo(env, print)) failed = true;
+
+    if (!await rolloverWindowDemo(env, print)) failed = true;
 
     if (!await encryptedAmiDemo(env, print)) failed = true;
 

@@ -1,7 +1,7 @@
 // The example stack from the README: a golden AMI shared with one account, an organization and an OU.
 import { App, CfnParameter, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission, LaunchPermissionMode } from '../src';
+import { AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, LaunchPermission, LaunchPermissionMode, SupersededImages } from '../src';
 
 export const CONSUMER_ACCOUNT = '111122223333';
 export const ORGANIZATION_ARN = 'arn:aws:organizations::123456789012:organization/o-abcdefghij';
@@ -18,6 +18,8 @@ export interface GoldenAmiSharingStackProps extends StackProps {
   readonly requireImdsV2?: boolean;
   /** Put the AMI back to the declaration on a schedule, between deployments (AmiSharingHandler.configure). */
   readonly enforceEvery?: Duration;
+  /** What a rollover does to the previous AMI (SupersededImages.keep: it stays shared for a window, deprecated). */
+  readonly supersededImages?: SupersededImages;
 }
 
 export class GoldenAmiSharingStack extends Stack {
@@ -32,6 +34,7 @@ export class GoldenAmiSharingStack extends Stack {
         LaunchPermission.organization(ORGANIZATION_ARN),
       ],
       mode: props.mode,
+      supersededImages: props.supersededImages,
     });
     if (props.description) {
       new AmiDescription(this, 'DescribeGoldenAmi', { imageId, description: props.description });

@@ -5,6 +5,7 @@ import { planEncryption, planEncryptionDrift, planEncryptionRevocation } from '.
 import { checkEncryptionBeforeSharing } from './encryption-preflight';
 import { Change, Drift, isGrant, isRevocation, RevokeReason } from './model';
 import { declarationProblem, DeployedSide, Findings, PlannerInput, PlannerOutput, ResourcePlanner, Side, withImageId } from './planner';
+import { planSupersededWindow } from './superseded-window';
 import { Deadline } from '../../lambda/deadline';
 import { containsUnresolved } from '../../lambda/deployed-stack/resolve';
 import { managesEncryption } from '../../lambda/encryption/plan';
@@ -12,6 +13,7 @@ import { Plan, planConverge, planDelete } from '../../lambda/launch-permissions/
 import { LaunchPermissionsDeclaration, parseLaunchPermissionsProperties } from '../../lambda/launch-permissions/properties';
 import { checkPublicSharingAllowed } from '../../lambda/launch-permissions/public-sharing';
 import { pairKey } from '../../lambda/set-converge';
+import { parseWindow } from '../../lambda/superseded/window';
 import { launchPermissionFromKey, launchPermissionKey, PUBLIC_ACCESS_KEY } from '../../src/validation';
 import { throwIfFatal } from '../aws';
 
@@ -26,6 +28,8 @@ export const launchPermissionsPlanner: ResourcePlanner = {
     if (deployed?.image.id && before) {
       await drift(input, findings, deployed.image.id, before);
       await planEncryptionDrift(input, findings, deployed.image.id, before);
+      // The superseded AMIs the deployed window keeps are shared with the same declaration.
+      for (const kept of parseWindow(deployed.physicalId)?.kept ?? []) await drift(input, findings, kept, before);
     }
 
     if (action === 'create' || action === 'update' || action === 'replace') {
@@ -35,7 +39,12 @@ export const launchPermissionsPlanner: ResourcePlanner = {
         if (desired.image.id && adding) await checkEncryptionBeforeSharing(input, findings, desired.image.id, adding, now, previous);
         await planEncryption(input, findings, desired.image.id, now, previous);
       }
-      if (action === 'replace' && before && deployed) await cleanUp(input, findings, deployed, before, deployed.updateReplacePolicy);
+    }
+    // After the current AMI has its declaration, the window moves (../../lambda/superseded/rollover.ts).
+    const window = await planSupersededWindow(input, findings, now, before, (imageId, plan, reason) => record(findings, imageId, plan, () => reason));
+    // CloudFormation's cleanup Delete of the old physical id revokes nothing on an AMI the window still shares.
+    if (action === 'replace' && before && deployed && !window.has(deployed.image.id!)) {
+      await cleanUp(input, findings, deployed, before, deployed.updateReplacePolicy);
     } else if (action === 'delete' && before && deployed) {
       await cleanUp(input, findings, deployed, before, deployed.deletionPolicy);
     }

@@ -85,7 +85,9 @@ export type RevokeReason =
   /** Snapshot permissions only: the deployed declaration had allowCopy and this one turns it off. */
   | 'copy-disallowed'
   /** The construct leaves the stack, or its resource is replaced (new AMI): CloudFormation's Delete revokes it. */
-  | 'removed';
+  | 'removed'
+  /** SupersededImages.keep(n): a rollover pushes the AMI out of the window of kept AMIs. */
+  | 'pushed-out';
 
 export type Drift =
   /** On the live AMI but not in the deployed declaration (shared by hand, or by something else). */
@@ -121,6 +123,38 @@ export type Drift =
     readonly restoredByThisDeploy: boolean;
   };
 
+/** A superseded AMI the window keeps shared, and its deprecation time (ISO 8601; undefined: none). */
+export interface KeptImage {
+  readonly imageId: string;
+  readonly deprecationTime?: string;
+}
+
+/**
+ * The superseded-images window of an AmiLaunchPermissions (SupersededImages.keep, docs/superseded-images.md) after the
+ * deploy, as the handler's planWindow decides it. The revocations of the AMIs pushed out are in `changes` (reason
+ * 'pushed-out'), the deprecation of the superseded AMI too (set-deprecation).
+ */
+export interface SupersededWindowReport {
+  /** How many superseded AMIs the declaration keeps (0: back to revoke(), the window's AMIs are revoked). */
+  readonly keep: number;
+  readonly deprecateAfterMinutes: number;
+  /** The current AMI after the deploy. */
+  readonly imageId: string;
+  /** The superseded AMIs shared after the deploy, newest first. */
+  readonly kept: KeptImage[];
+  /** The superseded AMIs shared before the deploy (the deployed physical id's window). */
+  readonly keptBefore: string[];
+  /**
+   * The AMI this deploy supersedes, and the deprecation time it gets (about now + deprecateAfter; an earlier time it
+   * already has stays).
+   */
+  readonly supersedes?: KeptImage;
+  /** The AMIs this deploy pushes out of the window and revokes. */
+  readonly pushedOut: string[];
+  /** Kept AMIs that no longer exist (deregistered out of band): they drop out of the window. */
+  readonly dropped: string[];
+}
+
 export interface ConstructPlan {
   /** The construct's path in the app (from the template's aws:cdk:path metadata), else its logical id. */
   readonly path: string;
@@ -139,6 +173,8 @@ export interface ConstructPlan {
   readonly errors: string[];
   /** Facts worth knowing that change nothing (e.g. a retained resource, an irreversible attribute). */
   readonly notes: string[];
+  /** AmiLaunchPermissions with SupersededImages.keep (deployed or declared): the window after the deploy. */
+  readonly supersededImages?: SupersededWindowReport;
 }
 
 export interface StackPlan {

@@ -100,5 +100,13 @@ async function planConstruct(
     return { ...base, changes: [], drift: [], notes: [], errors: [`${pair.resourceType} is not known to this version of cdk-ami-sharing plan; use the version the app uses`] };
   }
   const out = await planner.plan({ action: pair.action, desired: pair.desired, deployed: pair.deployed, live, otherDeclarations, where: region });
-  return { ...base, mode: out.mode, changes: out.changes, drift: out.drift, errors: out.errors, notes: out.notes };
+  return {
+    ...base,
+    mode: out.mode,
+    changes: out.changes,
+    drift: out.drift,
+    errors: out.errors,
+    notes: out.notes,
+    ...out.supersededImages ? { supersededImages: out.supersededImages } : {},
+  };
 }

@@ -2,7 +2,7 @@
 // deciding with the handler's own modules (lambda/*/plan.ts, properties parsing, physical ids): see planners.ts.
 import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
 import type { LiveState, Read } from '../live';
-import type { Change, ConstructAction, Drift, ImageRef } from './model';
+import type { Change, ConstructAction, Drift, ImageRef, SupersededWindowReport } from './model';
 
 /** One side of a construct: as synthesised now, or as deployed. */
 export interface Side {
@@ -41,6 +41,7 @@ export interface PlannerOutput {
   readonly drift: Drift[];
   readonly errors: string[];
   readonly notes: string[];
+  readonly supersededImages?: SupersededWindowReport;
 }
 
 export interface ResourcePlanner {
@@ -54,6 +55,7 @@ export class Findings implements PlannerOutput {
   public readonly drift: Drift[] = [];
   public readonly errors: string[] = [];
   public readonly notes: string[] = [];
+  public supersededImages?: SupersededWindowReport;
 
   constructor(private readonly where: string) {}
 

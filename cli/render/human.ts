@@ -1,6 +1,8 @@
 // The human rendering: by stack, then by AMI, then by construct; one line per grant, revocation, attribute change,
-// drift, error or note. Stable (no timestamps, no endpoints), so it can be compared and snapshot-tested.
+// drift, error or note. Stable (no timestamps, no endpoints), so it can be compared and snapshot-tested; only the
+// window of a construct that keeps superseded AMIs says whether a deprecation time has passed.
 import { summarize } from './summary';
+import { windowLines } from './superseded-window';
 import type { LaunchPermissionEntry } from '../../src/validation';
 import { Change, ConstructPlan, Drift, exitCodeOf, ImageRef, isGrant, isRevocation, PlanReport, RevokeReason, StackPlan } from '../plan/model';
 
@@ -63,6 +65,7 @@ function renderConstruct(c: ConstructPlan, enforcement?: string): string[] {
   const type = TYPE_NAME[c.resourceType] ?? c.resourceType;
   const lines = [`    ${ACTION_MARK[c.action]} ${c.path} (${type}${c.mode ? `, ${c.mode}` : ''}): ${actionText(c)}`];
   const item = (mark: string, text: string) => lines.push(`        ${mark} ${text}`);
+  if (c.supersededImages) windowLines(c.supersededImages).forEach(line => item(' ', line));
   c.changes.forEach(change => item(isGrant(change) ? '+' : isRevocation(change) ? '-' : '~', changeText(change, c)));
   c.drift.forEach(d => item('!', driftText(d, c, enforcement)));
   c.errors.forEach(e => item('x', e));
@@ -122,6 +125,7 @@ function why(reason: RevokeReason, c: ConstructPlan): string {
   if (reason === 'dropped') return 'dropped from the declaration';
   if (reason === 'not-declared') return 'not declared, EXCLUSIVE';
   if (reason === 'copy-disallowed') return 'allowCopy turned off';
+  if (reason === 'pushed-out') return `pushed out of the superseded-images window of ${c.supersededImages?.keep ?? 'kept AMIs'}`;
   return c.action === 'replace' ? 'cleanup of the old AMI' : 'the construct leaves the stack';
 }
 

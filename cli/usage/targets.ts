@@ -21,7 +21,7 @@ export interface UsageTarget {
 
 /**
  * The launch permission revocations of a plan (rollover cleanup of the previous AMI, EXCLUSIVE removal, a construct
- * leaving the stack, a dropped principal), one target per AMI and Region. For 'everyone-not-listed', the accounts that
+ * leaving the stack, a dropped principal, an AMI a superseded-images window pushes out), one target per AMI and Region. For 'everyone-not-listed', the accounts that
  * keep access are the ones granted on the same AMI by this deploy; check.ts adds those the live AMI names and the deploy
  * leaves.
  */

@@ -7,10 +7,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { CloudFormationReadPeer } from './cloudformation/read-peer';
+import { CfnSimulator } from './cfn-simulator';
+import { CloudFormationReadPeer, stackId } from './cloudformation/read-peer';
 import { EmulatedStack, StackVersion } from './cloudformation/stack';
 import type { IdentityPolicy } from './ec2-peer';
 import { HandlerEnvironment } from './handler-environment';
+import { loadHandlerInstance } from './handler-instance';
 import { handlerRoleOf } from './image-id-kinds';
 
 const CLI = path.join(__dirname, '..', '..', 'assets', 'cli', 'index.js');
@@ -79,6 +81,32 @@ export class PlanEnvironment {
       stack = new EmulatedStack({ stackName, cfn: this.env.simulator(), roleLogicalId: handlerRoleOf(synthesised.template), buildImage });
       this.stacks.set(stackName, stack);
     }
+    await this.deployed(stackName, stack, synthesised, inputs);
+  }
+
+  /**
+   * As deploy(), with the stack attached to the read peer while it deploys (its status and the physical ids on record
+   * at each moment), and requests carrying its own stack id: a construct that keeps superseded AMIs reads its stack.
+   * The stack gets its own handler instance (a function of its own), whose CloudFormation client, made on first use,
+   * reaches this read peer whatever another one the shared handler instance was first used with.
+   */
+  public async deployReadingItsStack(stackName: string, synthesised: Synthesised): Promise<void> {
+    let stack = this.stacks.get(stackName);
+    if (!stack) {
+      const handler = loadHandlerInstance(this.env.handlerPath);
+      const cfn = new CfnSimulator(handler, this.env.server, undefined, { stackId: stackId(stackName) });
+      stack = new EmulatedStack({ stackName, cfn, roleLogicalId: handlerRoleOf(synthesised.template) });
+      this.stacks.set(stackName, stack);
+    }
+    this.cfn.attach(stackName, stack);
+    try {
+      await this.deployed(stackName, stack, synthesised, {});
+    } finally {
+      this.cfn.detach(stackName);
+    }
+  }
+
+  private async deployed(stackName: string, stack: EmulatedStack, synthesised: Synthesised, inputs: Omit<StackVersion, 'template'>) {
     const result = await stack.deploy({ template: synthesised.template, ...inputs });
     if (result.status !== 'COMPLETE' || result.failures.length > 0) {
       throw new Error(`deploying ${stackName} failed: ${JSON.stringify(result.failures.map(f => f.Reason))}`);
@@ -95,7 +123,10 @@ export class PlanEnvironment {
 
   /** Forgets every deployed stack (the read peer then answers "does not exist") and any identity policies set on it. */
   public reset(): void {
-    for (const name of this.stacks.keys()) this.cfn.setStack(name, undefined);
+    for (const name of this.stacks.keys()) {
+      this.cfn.setStack(name, undefined);
+      this.cfn.detach(name);
+    }
     this.stacks.clear();
     this.cfn.requests.length = 0;
     this.cfn.enforceIdentityPolicies(undefined);

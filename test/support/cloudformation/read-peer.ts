@@ -87,6 +87,11 @@ export class CloudFormationReadPeer {
     this.live.set(stackName, stack);
   }
 
+  /** Stops answering for an attached stack (then setStack's state, if any, answers). */
+  public detach(stackName: string): void {
+    this.live.delete(stackName);
+  }
+
   /** The StackStatus DescribeStacks answers for the stack (UPDATE_COMPLETE unless set), e.g. an operation under way. */
   public setStatus(stackName: string, status: string): void {
     this.statuses.set(stackName, status);
@@ -180,7 +185,7 @@ function emptyState(stackName: string): DeployedState {
   return { stackName, template: {}, parameters: [], outputs: [], resources: [] };
 }
 
-function stackId(name: string): string {
+export function stackId(name: string): string {
   return `arn:aws:cloudformation:us-east-1:123456789012:stack/${name}/00000000-0000-0000-0000-000000000000`;
 }
 
