@@ -12,7 +12,7 @@ import {
 import { CfnParameter, Duration } from 'aws-cdk-lib';
 import {
   AmiDeprecation, AmiDeregistrationProtection, AmiDescription, AmiImdsPolicy, AmiLaunchPermissions, AmiSharingHandler, ImageBlockPublicAccess,
-  LaunchPermission, LaunchPermissionMode,
+  LaunchPermission, LaunchPermissionMode, SupersededImages,
 } from '../../src';
 import { lambdaContext } from '../support/cfn-simulator';
 import { liveValue, livePermissions } from '../support/handler-environment';
@@ -254,4 +254,28 @@ test('a deprecation cancelled and a protection disabled by hand are put back, ea
     .toEqual({ deprecation: deprecateAt.toISOString(), protection: 'enabled-with-cooldown' });
   expect(out.metrics).toEqual([expect.objectContaining({ Corrections: 2, EnforcementFailures: 0 })]);
   expect(handlerRequests.filter(r => !r.iam || r.iam.some(v => v.result !== 'Allowed'))).toEqual([]);
+});
+
+test('a share that keeps superseded AMIs: the current AMI is put back, the window stays as it is and no kept AMI is touched', async () => {
+  const [first, second] = [await createImage(env.ec2), await createImage(env.ec2)];
+  const stackOn = (image: string) => plans.synth(STACK, stack => {
+    AmiSharingHandler.configure(stack, { enforceEvery: Duration.hours(1) });
+    new AmiLaunchPermissions(stack, 'Owned', {
+      imageId: image, permissions: [LaunchPermission.account(A)], mode: LaunchPermissionMode.EXCLUSIVE, supersededImages: SupersededImages.keep(2),
+    });
+  });
+  await plans.deployReadingItsStack(STACK, stackOn(first));
+  await plans.deployReadingItsStack(STACK, stackOn(second));
+  expect(await livePermissions(env.ec2, first)).toEqual([`UserId:${A}`]); // kept
+  await share(second, 'Add', X);
+  await share(first, 'Remove', A); // someone unshared the kept AMI by hand
+
+  const out = await runEnforcement();
+  const handlerRequests = [...env.peer.requests];
+  expect(await livePermissions(env.ec2, second)).toEqual([`UserId:${A}`]);
+  expect(await livePermissions(env.ec2, first)).toEqual([]);
+  expect(new Set(handlerRequests.filter(r => r.action === 'ModifyImageAttribute').map(r => r.params.ImageId))).toEqual(new Set([second]));
+  expect(handlerRequests.filter(r => !r.iam || r.iam.some(v => v.result !== 'Allowed'))).toEqual([]);
+  expect(plans.cfn.requests.filter(r => r.iam?.result !== 'Allowed')).toEqual([]);
+  expect(out.metrics).toEqual([expect.objectContaining({ Corrections: 1, EnforcementFailures: 0 })]);
 });
