@@ -110,6 +110,7 @@ test('keep(2) over four rollovers and a rollback: the window moves, the AMI push
   const perPhase = deployments.invocations.filter(i => i.request.includes('Share') && !i.request.includes('Kept')).map(i => ({
     request: i.request.replace(/Share[0-9A-F]{8}/, 'Share').replace(/ShareSupersededImages[0-9A-F]{8}/, 'Guard'),
     verdicts: [...new Set(i.verdicts.map(v => `${v.action} ${v.resource.split('/').pop()} ${v.result}`))],
+    calls: i.verdicts.length,
   }));
   process.stdout.write(`[superseded-images] keep(2), AMIs ${JSON.stringify(g)}: ${JSON.stringify(perPhase, undefined, 1)}\n`);
 });
