@@ -26,6 +26,15 @@ function ciRunSteps(): { name: string; run: string }[] {
 }
 const CI_RUN_STEPS = ciRunSteps();
 
+// The release line: 0.x while the API may still move (README "Versioning and stability"). projen's bump reads the latest
+// tag of the line (v0.*) and commit-and-tag-version proposes the next version from the conventional commits since:
+// below 1.0.0 a fix or a feature bumps the patch, a breaking change (`feat!:`, `BREAKING CHANGE:` footer) the minor.
+// 1.0.0 is a deliberate step: RELEASE_MAJOR = 1 here, in the commit that declares the API stable.
+const RELEASE_MAJOR = 0;
+// With no tag yet, projen would release the line's base, 0.0.0, the same version an unreleased build carries: the
+// first release is 0.1.0 instead. Later releases print nothing here, and the commits decide.
+const FIRST_RELEASE = '0.1.0';
+
 const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-ami-sharing maintainers',
   authorAddress: 'maintainers@cdk-ami-sharing.dev',
@@ -47,9 +56,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: true,
   release: true,
   releaseToNpm: true,
-  // The 0.x line while the API may still move: a breaking change (`feat!:` or `BREAKING CHANGE:`) bumps the minor,
-  // anything else the patch. 1.0.0 is a deliberate decision: change this to 1 (README "Versioning and stability").
-  majorVersion: 0,
+  // The 0.x line (RELEASE_MAJOR above): projen refuses to release a version outside it.
+  majorVersion: RELEASE_MAJOR,
+  nextVersionCommand: `node -e "if (!process.env.LATEST_TAG) process.stdout.write('${FIRST_RELEASE}')"`,
   // jsii marks every API experimental in every language's docs (Construct Hub shows it) until 1.0.
   stability: 'experimental',
   // The build runs on Node 20 here and in CI (README "Tested versions"); the handler's suites run on the Lambda
@@ -88,6 +97,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Validates .github/workflows/*.yml against GitHub's workflow schema, offline (test/release/workflows.test.ts).
     '@action-validator/core@^0.6.0',
     '@action-validator/cli@^0.6.0',
+    'yaml@^2',
   ],
 
   jestOptions: {
