@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, ReleasableCommits } from 'projen';
 
 // The peer floor users get. 2.189.1 is the oldest aws-cdk-lib we build and test against that has everything the
 // constructs use: CustomResource.serviceTimeout and Function.logGroup (on it the handler's runtime, nodejs24.x, is named
@@ -58,6 +58,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   releaseToNpm: true,
   // The 0.x line (RELEASE_MAJOR above): projen refuses to release a version outside it.
   majorVersion: RELEASE_MAJOR,
+  // Only what users see releases: a push with only docs, chore, ci, test or refactor commits bumps nothing (without
+  // this, commit-and-tag-version would release a patch for any commit).
+  releasableCommits: ReleasableCommits.ofType(['feat', 'fix', 'perf', 'revert']),
   nextVersionCommand: `node -e "if (!process.env.LATEST_TAG) process.stdout.write('${FIRST_RELEASE}')"`,
   // jsii marks every API experimental in every language's docs (Construct Hub shows it) until 1.0.
   stability: 'experimental',

@@ -95,8 +95,11 @@ describe('the workflows run what .ci/run runs', () => {
   test('every publishing job waits for the release job and publishes with publib', () => {
     const jobs = workflow('release.yml').jobs;
     const publishing: Record<string, RegExp> = {
-      release_npm: /publib-npm/, release_pypi: /publib-pypi/, release_maven: /publib-maven/,
-      release_nuget: /publib-nuget/, release_golang: /publib-golang/,
+      release_npm: /publib-npm/,
+      release_pypi: /publib-pypi/,
+      release_maven: /publib-maven/,
+      release_nuget: /publib-nuget/,
+      release_golang: /publib-golang/,
     };
     for (const [job, command] of Object.entries(publishing)) {
       expect(jobs[job]).toBeDefined();
