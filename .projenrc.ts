@@ -159,6 +159,12 @@ project.addTask('package:code-only', {
   exec: 'node scripts/pacmak-code-only.js dist/code-only',
 });
 
+// The same schema check as test/release/workflows.test.ts, from the command line (action-validator takes one file).
+project.addTask('workflows:validate', {
+  description: 'Validate .github/workflows/*.yml against GitHub\'s workflow schema (action-validator, offline)',
+  exec: 'bash -c \'for f in .github/workflows/*.yml; do action-validator "$f" || exit 1; echo "$f: valid"; done\'',
+});
+
 project.addTask('demo', {
   description: 'Run the example stack\'s handler against a local EC2 emulator (moto) through a full lifecycle',
   steps: [
@@ -235,7 +241,9 @@ project.tasks.tryFind('integ:update')!.reset('integ-runner --language typescript
 
 // `npx projen build` is the README's first quick-start command and must work offline on a developer's machine too:
 // it packages JavaScript only, CI or not (projen's default runs package-all outside CI, whose Java, Python, .NET and Go
-// steps need registries this machine cannot reach). A release machine runs `npx projen package-all` explicitly.
+// steps need registries this machine cannot reach). So does `npx projen release`, which spawns the build: it leaves the
+// npm tarball and the changelog in dist/. The workflows' package-* and release_* jobs build the other four languages
+// from that tarball, each on a runner with its toolchain; `npx projen package-all` does it on a machine that has them.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
