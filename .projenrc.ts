@@ -1,12 +1,39 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, ReleasableCommits } from 'projen';
 
 // The peer floor users get. 2.189.1 is the oldest aws-cdk-lib we build and test against that has everything the
 // constructs use: CustomResource.serviceTimeout and Function.logGroup (on it the handler's runtime, nodejs24.x, is named
 // directly, as Runtime.NODEJS_24_X only came in 2.224.0: src/handler/runtime.ts). Raising it forces every user to upgrade, so raise it only for a feature
 // we need. The latest aws-cdk-lib, with cdk-nag 2 and 3, is checked by .ci/compat.
 const CDK_VERSION = '2.189.1';
+
+// The tests start moto (python3 -m moto.server, README "Quick start (development)") as their EC2 API: every workflow
+// job that runs them installs it first, at the version the tests are written against.
+const MOTO_STEPS = [
+  { name: 'Set up Python (moto, the tests\' EC2 emulator)', uses: 'actions/setup-python@v5', with: { 'python-version': '3.12' } },
+  { name: 'Install moto', run: 'pip install \'moto[server]==5.2.1\'' },
+];
+
+// .ci/run is this repository's gate: the README's test command (`npm ci && npx projen build`), then the steps after it.
+// The build and release workflows run those same steps after their build, read from .ci/run itself so the two cannot
+// drift (test/release/workflows.test.ts checks the committed workflows against .ci/run).
+function ciRunSteps(): { name: string; run: string }[] {
+  const lines = fs.readFileSync(path.join(__dirname, '.ci', 'run'), 'utf8').split('\n').map(l => l.trim());
+  const start = lines.indexOf('npm ci && npx projen build');
+  if (start < 0) throw new Error('.ci/run no longer runs the README\'s test command `npm ci && npx projen build`');
+  return lines.slice(start + 1).filter(l => l && !l.startsWith('#')).map(run => ({ name: `.ci/run: ${run}`, run }));
+}
+const CI_RUN_STEPS = ciRunSteps();
+
+// The release line: 0.x while the API may still move (README "Versioning and stability"). projen's bump reads the latest
+// tag of the line (v0.*) and commit-and-tag-version proposes the next version from the conventional commits since:
+// below 1.0.0 a fix or a feature bumps the patch, a breaking change (`feat!:`, `BREAKING CHANGE:` footer) the minor.
+// 1.0.0 is a deliberate step: RELEASE_MAJOR = 1 here, in the commit that declares the API stable.
+const RELEASE_MAJOR = 0;
+// With no tag yet, projen would release the line's base, 0.0.0, the same version an unreleased build carries: the
+// first release is 0.1.0 instead. Later releases print nothing here, and the commits decide.
+const FIRST_RELEASE = '0.1.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-ami-sharing maintainers',
@@ -22,9 +49,30 @@ const project = new awscdk.AwsCdkConstructLibrary({
   repositoryUrl: 'https://github.com/cdk-ami-sharing/cdk-ami-sharing.git',
   license: 'Apache-2.0',
 
-  // This repository's CI is .ci/run; releases are made from a machine that reaches every registry (see README).
-  github: false,
-  release: false,
+  // Released like every Construct Hub library: versions and the changelog from conventional commits (projen's bump,
+  // commit-and-tag-version), GitHub workflows that build pull requests, release from main with publib to npm, PyPI,
+  // Maven Central, NuGet and the Go module repository, and upgrade dependencies. .ci/run stays this repository's gate;
+  // the build workflow runs the same steps (see ciRunSteps below and test/release/workflows.test.ts).
+  github: true,
+  release: true,
+  releaseToNpm: true,
+  // The 0.x line (RELEASE_MAJOR above): projen refuses to release a version outside it.
+  majorVersion: RELEASE_MAJOR,
+  // Only what users see releases: a push with only docs, chore, ci, test or refactor commits bumps nothing (without
+  // this, commit-and-tag-version would release a patch for any commit).
+  releasableCommits: ReleasableCommits.ofType(['feat', 'fix', 'perf', 'revert']),
+  nextVersionCommand: `node -e "if (!process.env.LATEST_TAG) process.stdout.write('${FIRST_RELEASE}')"`,
+  // jsii marks every API experimental in every language's docs (Construct Hub shows it) until 1.0.
+  stability: 'experimental',
+  // The build runs on Node 20 here and in CI (README "Tested versions"); the handler's suites run on the Lambda
+  // runtime's Node majors from the npm registry (test:lambda-nodes).
+  workflowNodeVersion: '20',
+  // The tests start moto (python3 -m moto.server) as their EC2 API: every workflow job that runs them installs it.
+  // `npm ci` as .ci/run does, and a build that changes a committed file fails (no self-mutation commits).
+  buildWorkflowOptions: { preBuildSteps: MOTO_STEPS, mutableBuild: false },
+  releaseWorkflowSetupSteps: MOTO_STEPS,
+  // After the build (pull requests) and after `projen release` (the release job, before anything is published).
+  postBuildSteps: CI_RUN_STEPS,
 
   publishToPypi: { distName: 'cdk-ami-sharing', module: 'cdk_ami_sharing' },
   publishToMaven: {
@@ -49,6 +97,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4.3.0',
     'cdk-nag@2.36.8',
     '@cloud-copilot/iam-simulate@^0.1.173',
+    // Validates .github/workflows/*.yml against GitHub's workflow schema, offline (test/release/workflows.test.ts).
+    '@action-validator/core@^0.6.0',
+    '@action-validator/cli@^0.6.0',
+    'yaml@^2',
   ],
 
   jestOptions: {
@@ -98,6 +150,20 @@ const rosetta = project.addTask('rosetta:extract', {
 });
 project.postCompileTask.spawn(rosetta);
 project.gitignore.addPatterns('/.jsii.tabl.json');
+
+// The Python, Java, .NET and Go sources jsii-pacmak generates from the .jsii assembly and the rosetta tablet, without
+// their toolchains (which the release workflow's package jobs have): each language's README and doc comments must carry
+// the examples translated. test/release/code-only.test.ts runs it in the build; run it by hand to read the sources.
+project.addTask('package:code-only', {
+  description: 'Generate the Python, Java, .NET and Go sources with jsii-pacmak --code-only into dist/code-only/ and check them',
+  exec: 'node scripts/pacmak-code-only.js dist/code-only',
+});
+
+// The same schema check as test/release/workflows.test.ts, from the command line (action-validator takes one file).
+project.addTask('workflows:validate', {
+  description: 'Validate .github/workflows/*.yml against GitHub\'s workflow schema (action-validator, offline)',
+  exec: 'bash -c \'for f in .github/workflows/*.yml; do action-validator "$f" || exit 1; echo "$f: valid"; done\'',
+});
 
 project.addTask('demo', {
   description: 'Run the example stack\'s handler against a local EC2 emulator (moto) through a full lifecycle',
@@ -175,7 +241,9 @@ project.tasks.tryFind('integ:update')!.reset('integ-runner --language typescript
 
 // `npx projen build` is the README's first quick-start command and must work offline on a developer's machine too:
 // it packages JavaScript only, CI or not (projen's default runs package-all outside CI, whose Java, Python, .NET and Go
-// steps need registries this machine cannot reach). A release machine runs `npx projen package-all` explicitly.
+// steps need registries this machine cannot reach). So does `npx projen release`, which spawns the build: it leaves the
+// npm tarball and the changelog in dist/. The workflows' package-* and release_* jobs build the other four languages
+// from that tarball, each on a runner with its toolchain; `npx projen package-all` does it on a machine that has them.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
