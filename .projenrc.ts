@@ -109,6 +109,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     passWithNoTests: false,
     jestConfig: {
       testTimeout: 60_000,
+      // Jest's default on a 2-core machine is one worker, but most suites wait on their moto process (python) and on
+      // loopback HTTP: three workers keep both cores busy. Measured 2026-12-06, `npx jest --ci`: 777 s with the default,
+      // 294 s with three (918 tests).
+      maxWorkers: 3,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
