@@ -10,9 +10,8 @@ import { managesEncryption } from '../../lambda/encryption/plan';
 import type { Plan } from '../../lambda/launch-permissions/plan';
 import { planDelete } from '../../lambda/launch-permissions/plan';
 import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
-import { planWindow } from '../../lambda/superseded/plan';
+import { planWindow, supersededDeprecation } from '../../lambda/superseded/plan';
 import { emptyWindow, parseWindow, sharedImages, SupersededWindow } from '../../lambda/superseded/window';
-import { deprecateAtError, nextMinute, publicDeprecationError, roundToMinute } from '../../src/validation';
 
 /** What the launch-permissions planner records for a revocation of a whole declaration on one AMI. */
 export type RecordRevocations = (imageId: string, plan: Plan, reason: RevokeReason) => void;
@@ -86,17 +85,12 @@ export async function planSupersededWindow(input: PlannerInput, findings: Findin
  */
 function deprecation(findings: Findings, superseded: string, imageId: string, live: LiveDeprecation,
   now: LaunchPermissionsDeclaration): KeptImage {
-  const clock = new Date();
-  const minutes = now.supersededImages?.deprecateAfterMinutes ?? 0;
-  const target = new Date(Math.max(nextMinute(clock).getTime(), roundToMinute(new Date(clock.getTime() + minutes * 60_000)).getTime()));
-  if (live.deprecationTime && live.deprecationTime <= target) return keptImage(superseded, live);
-  const property = `SupersededImages (deprecating ${superseded}, superseded by ${imageId})`;
-  const refusal = deprecateAtError(property, target, clock)
-    ?? (live.public ? publicDeprecationError(property, { imageId: superseded, ...live }, target) : undefined);
+  const { at: target, refusal } = supersededDeprecation(superseded, imageId, live, now.supersededImages?.deprecateAfterMinutes ?? 0, new Date());
   if (refusal) {
     findings.addError(`the deploy would fail: ${refusal}`);
     return keptImage(superseded, live);
   }
+  if (!target) return keptImage(superseded, live);
   findings.changes.push({ kind: 'set-deprecation', imageId: superseded, from: live.deprecationTime?.toISOString(), to: target.toISOString() });
   return { imageId: superseded, deprecationTime: target.toISOString() };
 }

@@ -1,6 +1,8 @@
 // The window's decision for one request, shared by the handler and `cdk-ami-sharing plan`. No I/O: what EC2 says about
 // the AMIs involved (which are gone) is a parameter. Tested directly (test/lambda/superseded-plan.test.ts).
 import { SupersededWindow } from './window';
+import { deprecateAtError, nextMinute, publicDeprecationError, roundToMinute } from '../../src/validation';
+import { LiveDeprecation } from '../deprecation/plan';
 
 export interface WindowInput {
   /** The window the resource's physical id records now (for a Create: an empty one on the new AMI). */
@@ -96,4 +98,19 @@ export function planWindow(input: WindowInput): WindowPlan {
     reshare: reshare.filter(id => kept.includes(id)),
     dropped,
   };
+}
+
+/**
+ * The deprecation time a rollover gives the AMI it supersedes: the next minute, or `now` plus deprecateAfter, whichever
+ * is later; none (`at` undefined) when the AMI already has an earlier one. `refusal`: why EC2 would refuse it (nothing
+ * may be written then).
+ */
+export function supersededDeprecation(superseded: string, by: string, live: LiveDeprecation, deprecateAfterMinutes: number,
+  now: Date): { readonly at?: Date; readonly refusal?: string } {
+  const target = new Date(Math.max(nextMinute(now).getTime(), roundToMinute(new Date(now.getTime() + deprecateAfterMinutes * 60_000)).getTime()));
+  if (live.deprecationTime && live.deprecationTime <= target) return {};
+  const property = `SupersededImages (deprecating ${superseded}, superseded by ${by})`;
+  const refusal = deprecateAtError(property, target, now)
+    ?? (live.public ? publicDeprecationError(property, { imageId: superseded, ...live }, target) : undefined);
+  return refusal ? { refusal } : { at: target };
 }

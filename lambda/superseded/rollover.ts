@@ -2,9 +2,9 @@
 // window's AMIs (together, before any write), checks the deprecation EC2 would accept, and after the current AMI is
 // converged deprecates the superseded one, shares again what a rollback brings back and revokes what left the window.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { planWindow, rollbackMatters, WindowPlan } from './plan';
+import { planWindow, rollbackMatters, supersededDeprecation, WindowPlan } from './plan';
 import { SupersededWindow } from './window';
-import { deprecateAtError, nextMinute, publicDeprecationError, roundToMinute } from '../../src/validation';
+import { nextMinute } from '../../src/validation';
 import { LiveDeprecation } from '../deprecation/plan';
 import { describeDeprecation, disableImageDeprecation, enableImageDeprecation } from '../ec2';
 import { managesEncryption } from '../encryption/plan';
@@ -54,16 +54,9 @@ export async function prepareWindow(context: RequestContext, event: CloudFormati
   const superseded = plan.deprecate ? live.get(plan.deprecate) : undefined;
   if (!plan.deprecate || !superseded) return { plan, live };
 
-  const now = new Date();
-  const minutes = declared.supersededImages?.deprecateAfterMinutes ?? 0;
-  const target = new Date(Math.max(nextMinute(now).getTime(), roundToMinute(new Date(now.getTime() + minutes * 60_000)).getTime()));
-  // Never later than a deprecation time the AMI already had.
-  if (superseded.deprecationTime && superseded.deprecationTime <= target) return { plan, live };
-  const property = `SupersededImages (deprecating ${plan.deprecate}, superseded by ${imageId})`;
-  const refusal = deprecateAtError(property, target, now)
-    ?? (superseded.public ? publicDeprecationError(property, { imageId: plan.deprecate, ...superseded }, target) : undefined);
-  if (refusal) throw new Error(refusal);
-  return { plan, live, deprecateAt: target };
+  const deprecation = supersededDeprecation(plan.deprecate, imageId, superseded, declared.supersededImages?.deprecateAfterMinutes ?? 0, new Date());
+  if (deprecation.refusal) throw new Error(deprecation.refusal);
+  return { plan, live, deprecateAt: deprecation.at };
 }
 
 /** The window's writes, after the current AMI has its declaration; the new window (the physical id) and what changed. */

@@ -1,7 +1,7 @@
 // A stack of this library deployed through the emulated CloudFormation against the EC2 peer, with the handler role's
 // policies of each moment enforced by the peer's IAM evaluator.
 import { CfnSimulator } from './cfn-simulator';
-import { CloudFormationReadPeer } from './cloudformation/read-peer';
+import { CloudFormationReadPeer, stackId } from './cloudformation/read-peer';
 import { EmulatedStack, StackVersion } from './cloudformation/stack';
 import { HandlerEnvironment } from './handler-environment';
 import { handlerRoleOf } from './image-id-kinds';
@@ -33,7 +33,7 @@ export class EmulatedDeployments {
     this.stack = new EmulatedStack({
       stackName,
       cfn: readPeer
-        ? new CfnSimulator(env.handler, env.server, undefined, { stackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${stackName}/00000000-0000-0000-0000-000000000000` })
+        ? new CfnSimulator(env.handler, env.server, undefined, { stackId: stackId(stackName) })
         : env.simulator(),
       roleLogicalId: handlerRoleOf(firstTemplate),
       onInvoke: (policies, request) => {
