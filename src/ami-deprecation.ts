@@ -17,8 +17,8 @@ export interface AmiDeprecationProps {
    * When EC2 deprecates the AMI. EC2 rounds it to the nearest minute and accepts at most 10 years from now (for a
    * public AMI, at most 2 years from its creation, and never later than the deprecation it already has).
    *
-   * A time that has already passed when the stack is deployed deprecates the AMI at the next minute, unless it is
-   * already deprecated by then.
+   * A time that has passed (or is less than a minute away) when the stack is deployed deprecates the AMI at the first
+   * whole minute at least a minute away, unless it is already deprecated by then.
    */
   readonly deprecateAt: Date;
 }

@@ -10,7 +10,7 @@ export interface KeepSupersededImagesOptions {
    * accounts' listings and the console, while launch templates, Auto Scaling groups and anyone naming its id can still
    * launch it. A deprecation time the AMI already had is kept when it is earlier. Whole minutes, at most 10 years.
    *
-   * @default Duration.minutes(0) - deprecated at once (at the next minute)
+   * @default Duration.minutes(0) - deprecated at once (at the first whole minute at least a minute away)
    */
   readonly deprecateAfter?: Duration;
 }

@@ -38,7 +38,7 @@ export type Change =
     readonly imageId?: string;
     readonly from?: string;
     readonly to?: string;
-    /** The declared time had passed: the AMI is deprecated at the next minute instead (`to` is that minute). */
+    /** The declared time had passed: the AMI is deprecated at the earliest time EC2 is sure to accept instead (`to` is that time). */
     readonly declaredTimePassed?: boolean;
   }
   | { readonly kind: 'restore-deprecation'; readonly imageId: string; readonly from?: string; readonly to?: string }

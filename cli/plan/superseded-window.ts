@@ -79,7 +79,7 @@ export async function planSupersededWindow(input: PlannerInput, findings: Findin
 }
 
 /**
- * The deprecation the handler gives the superseded AMI: the next minute, or now + deprecateAfter (whole minutes),
+ * The deprecation the handler gives the superseded AMI: earliestDeprecationTime, or now + deprecateAfter (whole minutes),
  * whichever is later, unless the AMI already has an earlier time (lambda/superseded/rollover.ts, prepareWindow). A
  * time EC2 would refuse fails the deploy before any write, as in the handler.
  */

@@ -104,7 +104,7 @@ function changeText(change: Change, c: ConstructPlan): string {
     case 'restore-description': return `description ${quote(change.from)} -> ${quote(change.to)}${on(change.imageId, c)} (the original, restored)`;
     case 'require-imdsv2': return `imdsSupport ${change.from ?? '(not set)'} -> v2.0${on(change.imageId, c)} (irreversible)`;
     case 'set-deprecation': return `deprecation ${change.from ?? '(none)'} -> ${change.to ?? '(none)'}${on(change.imageId, c)}`
-      + (change.declaredTimePassed ? ' (the declared time has passed: the next minute)' : '');
+      + (change.declaredTimePassed ? ' (the declared time has passed or is under a minute away: the earliest time EC2 accepts)' : '');
     case 'restore-deprecation':
       return `deprecation ${change.from ?? '(none)'} -> ${change.to ?? '(none)'}${on(change.imageId, c)} (the original, restored)`;
     case 'set-deregistration-protection': return `deregistration protection ${change.from ?? '(unknown)'} -> ${change.to}${on(change.imageId, c)}`;

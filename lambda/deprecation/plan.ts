@@ -1,5 +1,5 @@
 // The deprecation decision, shared by the handler and `cdk-ami-sharing plan`. No I/O: the clock is a parameter.
-import { deprecateAtError, nextMinute, publicDeprecationError, roundToMinute } from '../../src/validation';
+import { deprecateAtError, earliestDeprecationTime, publicDeprecationError, roundToMinute } from '../../src/validation';
 
 /** What DescribeImages says about the AMI's deprecation and the facts EC2's rules depend on. */
 export interface LiveDeprecation {
@@ -17,8 +17,8 @@ export type DeprecationChange =
 export interface DeprecationDecision {
   readonly change: DeprecationChange;
   /**
-   * The declared time had already passed (or falls in the current minute, which EC2 would refuse by the time the
-   * request arrives): the AMI is deprecated at the next minute instead, unless it already is by then.
+   * The declared time had passed or is less than DEPRECATION_LEAD_MS away (EC2 could refuse it by the time the request
+   * arrives): the AMI is deprecated at earliestDeprecationTime instead, unless it already is by then.
    */
   readonly passed: boolean;
   /** Why EC2 would refuse the change, naming the rule and what to do; nothing must be written. */
@@ -38,10 +38,10 @@ export function planDeprecation(imageId: string, target: Date | undefined, live:
     return refusal ? { change: { action: 'none' }, passed: false, refusal } : { change: { action: 'disable' }, passed: false };
   }
 
-  const earliest = nextMinute(now);
+  const earliest = earliestDeprecationTime(now);
   const rounded = roundToMinute(target);
   const passed = rounded < earliest;
-  // A passed time asks for a deprecated AMI: one that already is (or will be within the minute) stays as it is, so a
+  // A passed time asks for a deprecated AMI: one that already is (or will be by the earliest time) stays as it is, so a
   // repeated deployment writes nothing.
   if (passed && current !== undefined && current <= earliest) return { change: { action: 'none' }, passed };
   const at = passed ? earliest : rounded;

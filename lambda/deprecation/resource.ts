@@ -61,7 +61,7 @@ export const handleDeprecation: ResourceHandler = async (event, context): Promis
     const decision = planDeprecation(desired.imageId, desired.deprecateAt, live, new Date(), 'DeprecateAt');
     if (decision.refusal) throw new DeclarationError([decision.refusal]);
     if (decision.passed) {
-      log('WARN', 'the declared deprecation time has passed: the AMI is deprecated at the next minute unless it already is', {
+      log('WARN', 'the declared deprecation time has passed: the AMI is deprecated at the earliest time EC2 is sure to accept, unless it already is', {
         imageId: desired.imageId, declared: desired.deprecateAt.toISOString(), live: live.deprecationTime?.toISOString(),
       });
     }

@@ -1,7 +1,7 @@
 // The window's decision for one request, shared by the handler and `cdk-ami-sharing plan`. No I/O: what EC2 says about
 // the AMIs involved (which are gone) is a parameter. Tested directly (test/lambda/superseded-plan.test.ts).
 import { SupersededWindow } from './window';
-import { deprecateAtError, nextMinute, publicDeprecationError, roundToMinute } from '../../src/validation';
+import { deprecateAtError, earliestDeprecationTime, publicDeprecationError, roundToMinute } from '../../src/validation';
 import { LiveDeprecation } from '../deprecation/plan';
 
 export interface WindowInput {
@@ -101,13 +101,14 @@ export function planWindow(input: WindowInput): WindowPlan {
 }
 
 /**
- * The deprecation time a rollover gives the AMI it supersedes: the next minute, or `now` plus deprecateAfter, whichever
+ * The deprecation time a rollover gives the AMI it supersedes: earliestDeprecationTime, or `now` plus deprecateAfter, whichever
  * is later; none (`at` undefined) when the AMI already has an earlier one. `refusal`: why EC2 would refuse it (nothing
  * may be written then).
  */
 export function supersededDeprecation(superseded: string, by: string, live: LiveDeprecation, deprecateAfterMinutes: number,
   now: Date): { readonly at?: Date; readonly refusal?: string } {
-  const target = new Date(Math.max(nextMinute(now).getTime(), roundToMinute(new Date(now.getTime() + deprecateAfterMinutes * 60_000)).getTime()));
+  const afterWindow = roundToMinute(new Date(now.getTime() + deprecateAfterMinutes * 60_000));
+  const target = new Date(Math.max(earliestDeprecationTime(now).getTime(), afterWindow.getTime()));
   if (live.deprecationTime && live.deprecationTime <= target) return {};
   const property = `SupersededImages (deprecating ${superseded}, superseded by ${by})`;
   const refusal = deprecateAtError(property, target, now)

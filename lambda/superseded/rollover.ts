@@ -4,7 +4,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { planWindow, rollbackMatters, supersededDeprecation, WindowPlan } from './plan';
 import { SupersededWindow } from './window';
-import { nextMinute } from '../../src/validation';
+import { earliestDeprecationTime } from '../../src/validation';
 import { LiveDeprecation } from '../deprecation/plan';
 import { describeDeprecation, disableImageDeprecation, enableImageDeprecation } from '../ec2';
 import { managesEncryption } from '../encryption/plan';
@@ -119,7 +119,7 @@ async function restore(context: RequestContext, imageId: string, before: string 
   try {
     const live = known ?? await describeDeprecation(context.ec2, imageId);
     const target = before && before !== 'none' ? new Date(before) : undefined;
-    if (target && target <= nextMinute(new Date())) return 0; // It would be deprecated by now anyway.
+    if (target && target <= earliestDeprecationTime(new Date())) return 0; // It would be deprecated by now anyway.
     if (target) {
       if (live.deprecationTime?.getTime() === target.getTime()) return 0;
       await enableImageDeprecation(context.ec2, imageId, target);

@@ -10,9 +10,20 @@ export function roundToMinute(time: Date): Date {
   return new Date(Math.round(time.getTime() / MINUTE_MS) * MINUTE_MS);
 }
 
-/** The first whole minute after `now`: the earliest time EC2 still accepts once the request reaches it. */
-export function nextMinute(now: Date): Date {
-  return new Date((Math.floor(now.getTime() / MINUTE_MS) + 1) * MINUTE_MS);
+/**
+ * How far ahead of the handler's clock a deprecation time it writes must lie. EC2 refuses a time that is in the past when
+ * the request arrives (EnableImageDeprecation), and the write can wait before it arrives: in the SDK's retries of a
+ * throttled call (up to 10 s a retry, lambda/retry.ts) or behind the request's earlier writes. The first whole minute
+ * after `now` was refused in a test whose clock reached that minute before the request reached EC2.
+ */
+export const DEPRECATION_LEAD_MS = MINUTE_MS;
+
+/**
+ * The earliest deprecation time the handler writes: the first whole minute at least DEPRECATION_LEAD_MS after `now`
+ * (one to two minutes away). "Deprecate now" and a declared time that has passed both mean this time.
+ */
+export function earliestDeprecationTime(now: Date): Date {
+  return new Date(Math.ceil((now.getTime() + DEPRECATION_LEAD_MS) / MINUTE_MS) * MINUTE_MS);
 }
 
 /** `time` plus whole calendar years, in UTC (EC2 states both caps in years). */
@@ -43,7 +54,7 @@ export function parseDeprecateAt(property: string, value: unknown): Date | strin
 
 /**
  * Why EC2 would refuse `deprecateAt` whatever the AMI, or undefined. A time that has already passed is not one of
- * them: the handler deprecates at the next minute instead (see docs/deprecation-and-deregistration-protection.md).
+ * them: the handler deprecates at earliestDeprecationTime instead (see docs/deprecation-and-deregistration-protection.md).
  */
 export function deprecateAtError(property: string, deprecateAt: Date, now: Date): string | undefined {
   if (Number.isNaN(deprecateAt.getTime())) {

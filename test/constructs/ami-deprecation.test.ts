@@ -75,7 +75,7 @@ describe('checked at synth', () => {
       .toThrow(`AmiDeprecation.deprecateAt: ${tooLate.toISOString()} is more than 10 years from now`);
   });
 
-  test('a time that has passed is not an error: the handler deprecates at the next minute', () => {
+  test('a time that has passed is not an error: the handler deprecates at the earliest time EC2 accepts', () => {
     expect(() => new AmiDeprecation(stack(), 'D', { imageId: IMAGE, deprecateAt: new Date('2020-01-01T00:00:00Z') })).not.toThrow();
   });
 

@@ -2,7 +2,7 @@
 // physical id that remembers the original (lambda/deprecation/original.ts): pure functions, no EC2.
 import { deprecationPhysicalId, parseDeprecationPhysicalId } from '../../lambda/deprecation/original';
 import { LiveDeprecation, planDeprecation } from '../../lambda/deprecation/plan';
-import { deprecateAtError, nextMinute, parseDeprecateAt, roundToMinute } from '../../src/validation';
+import { DEPRECATION_LEAD_MS, deprecateAtError, earliestDeprecationTime, parseDeprecateAt, roundToMinute } from '../../src/validation';
 
 const IMAGE = 'ami-0123456789abcdef0';
 const NOW = new Date('2027-05-10T09:30:20.000Z');
@@ -14,11 +14,18 @@ const publicAmi = (deprecationTime?: string): LiveDeprecation => ({ ...privateAm
 const plan = (target: string | undefined, live: LiveDeprecation) => planDeprecation(IMAGE, target === undefined ? undefined : d(target), live, NOW, 'DeprecateAt');
 
 describe('minutes', () => {
-  test('EC2 rounds to the nearest minute; the next minute is the first whole one after now', () => {
+  test('EC2 rounds to the nearest minute', () => {
     expect(roundToMinute(d('2027-06-01T00:00:29.999Z')).toISOString()).toBe('2027-06-01T00:00:00.000Z');
     expect(roundToMinute(d('2027-06-01T00:00:30.000Z')).toISOString()).toBe('2027-06-01T00:01:00.000Z');
-    expect(nextMinute(NOW).toISOString()).toBe('2027-05-10T09:31:00.000Z');
-    expect(nextMinute(d('2027-05-10T09:31:00.000Z')).toISOString()).toBe('2027-05-10T09:32:00.000Z');
+  });
+
+  test('the earliest deprecation time is the first whole minute at least a minute away', () => {
+    expect(earliestDeprecationTime(NOW).toISOString()).toBe('2027-05-10T09:32:00.000Z');
+    expect(earliestDeprecationTime(d('2027-05-10T09:31:00.000Z')).toISOString()).toBe('2027-05-10T09:32:00.000Z');
+    // The case a CI run met: 50 ms before a whole minute, "the next minute" had passed by the time EC2 read it.
+    const justBefore = d('2027-05-10T09:30:59.950Z');
+    expect(earliestDeprecationTime(justBefore).getTime() - justBefore.getTime()).toBeGreaterThanOrEqual(DEPRECATION_LEAD_MS);
+    expect(earliestDeprecationTime(justBefore).toISOString()).toBe('2027-05-10T09:32:00.000Z');
   });
 });
 
@@ -42,22 +49,22 @@ describe('planDeprecation', () => {
   });
 
   describe('a time that has passed', () => {
-    test('deprecates at the next minute', () => {
-      expect(plan('2027-05-01T00:00:00Z', privateAmi())).toEqual({ change: { action: 'enable', at: d('2027-05-10T09:31:00Z') }, passed: true });
+    test('deprecates at the earliest time EC2 will still accept', () => {
+      expect(plan('2027-05-01T00:00:00Z', privateAmi())).toEqual({ change: { action: 'enable', at: d('2027-05-10T09:32:00Z') }, passed: true });
     });
 
-    test('a time in the current minute counts as passed: EC2 would refuse it by the time the call arrives', () => {
-      expect(plan('2027-05-10T09:30:50Z', privateAmi()).passed).toBe(false);
-      expect(plan('2027-05-10T09:30:29Z', privateAmi())).toMatchObject({ passed: true, change: { action: 'enable', at: d('2027-05-10T09:31:00Z') } });
+    test('a time less than a minute ahead counts as passed: EC2 could refuse it by the time the call arrives', () => {
+      expect(plan('2027-05-10T09:31:40Z', privateAmi())).toMatchObject({ passed: false, change: { action: 'enable', at: d('2027-05-10T09:32:00Z') } });
+      expect(plan('2027-05-10T09:31:29Z', privateAmi())).toMatchObject({ passed: true, change: { action: 'enable', at: d('2027-05-10T09:32:00Z') } });
     });
 
-    test('already deprecated (or within the minute): no call, so a redeploy writes nothing', () => {
-      expect(plan('2027-05-01T00:00:00Z', privateAmi('2027-05-10T09:31:00Z'))).toEqual({ change: { action: 'none' }, passed: true });
+    test('already deprecated (or will be by the earliest time): no call, so a redeploy writes nothing', () => {
+      expect(plan('2027-05-01T00:00:00Z', privateAmi('2027-05-10T09:32:00Z'))).toEqual({ change: { action: 'none' }, passed: true });
       expect(plan('2027-05-01T00:00:00Z', privateAmi('2026-01-01T00:00:00Z'))).toEqual({ change: { action: 'none' }, passed: true });
     });
 
-    test('deprecated later than now: brought forward to the next minute', () => {
-      expect(plan('2027-05-01T00:00:00Z', privateAmi('2027-12-01T00:00:00Z')).change).toEqual({ action: 'enable', at: d('2027-05-10T09:31:00Z') });
+    test('deprecated later than now: brought forward to the earliest time', () => {
+      expect(plan('2027-05-01T00:00:00Z', privateAmi('2027-12-01T00:00:00Z')).change).toEqual({ action: 'enable', at: d('2027-05-10T09:32:00Z') });
     });
   });
 

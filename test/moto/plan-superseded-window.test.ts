@@ -76,7 +76,7 @@ test('a 4th rollover: the window after it, the oldest kept AMI pushed out and re
   ]);
   expect(construct.drift).toEqual([]);
 
-  // g[2] was deprecated at the next minute of its rollover: by now, or in a few seconds.
+  // g[2] was deprecated at the earliest time after its rollover: by now, or within two minutes.
   const human = (await plans.run(['plan', '--app', next.dir])).stdout.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME');
   const name = (text: string) => g.reduce((t, image, i) => t.replaceAll(image, `ami-G${i}`), text);
   expect(name(human).replace('kept ami-G2: deprecated since', 'kept ami-G2: deprecated at')).toContain([
