@@ -3,7 +3,8 @@
 // measured in the same run, interleaved, because the machines this runs on are shared and noisy.
 //
 //   1. EC2 calls per converge: the bundled handler vs one Modify per principal vs one blind Modify (moto + proxy).
-//   2. Converge time: the handler's invocation vs the raw SDK's describe + modify (median, ratio).
+//   2. Converge time: the handler's invocation vs the raw SDK's describe + modify (median, ratio), on loopback and
+//      again with a network round trip on every EC2 call.
 //   3. Synth scale: N constructs vs N bare CfnResources; template bytes, Lambda count, IAM policy sizes.
 //   4. Handler bundle: SDK bundled vs external; bytes, zipped bytes, fresh-process load time.
 //   5. Parallel deployment under throttling: N constructs created, updated and deleted at once against EC2's per-API
@@ -15,6 +16,7 @@
 //   --sections=calls,time,synth,bundle,throttle                      --runs=N      timed runs for sections 2 and 3
 //   --no-bundle          skip `node scripts/bundle-handler.js` (the projen task has just run it)
 //   --throttle-constructs=50,200   (full size only) the N of section 5's standard-retry runs, instead of 50, 200, 400
+//   --latency-ms=20      the round trip section 2's third loop adds to every EC2 call (an assumption, not a measure)
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -55,7 +57,11 @@ interface Options {
   readonly runs?: number;
   readonly bundle: boolean;
   readonly throttleConstructs?: number[];
+  readonly latencyMs: number;
 }
+
+/** Section 2's round trip per EC2 call when --latency-ms is not given. */
+const DEFAULT_LATENCY_MS = 20;
 
 /** A bad command line: shown without a stack trace. */
 class UsageError extends Error {}
@@ -69,6 +75,7 @@ function parseOptions(argv: string[]): Options {
   let runs: number | undefined;
   let bundle = true;
   let throttleConstructs: number[] | undefined;
+  let latencyMs = DEFAULT_LATENCY_MS;
   for (const arg of argv) {
     const [name, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     switch (name) {
@@ -84,6 +91,10 @@ function parseOptions(argv: string[]): Options {
       case '--runs':
         runs = Number(value);
         if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, not ${value}`);
+        break;
+      case '--latency-ms':
+        latencyMs = Number(value);
+        if (!Number.isInteger(latencyMs) || latencyMs < 1) throw new UsageError(`--latency-ms must be a positive integer, not ${value}`);
         break;
       case '--sections': {
         const list = (value ?? '').split(',').filter(Boolean);
@@ -104,7 +115,7 @@ function parseOptions(argv: string[]): Options {
         throw new UsageError(`unknown option ${arg} (see the header of scripts/bench.ts)`);
     }
   }
-  return { sizes, json, writeMd, verbose, sections, runs, bundle, throttleConstructs };
+  return { sizes, json, writeMd, verbose, sections, runs, bundle, throttleConstructs, latencyMs };
 }
 
 /** How this run was started, as someone would type it again. */
@@ -163,7 +174,7 @@ async function main(): Promise<number> {
           results.ec2Calls = await section('ec2Calls', () => measureEc2Calls(env, size.principals, violations));
         }
         if (options.sections.has('time')) {
-          results.convergeTime = await section('convergeTime', () => measureConvergeTime(env, size.principals, timingRuns, violations));
+          results.convergeTime = await section('convergeTime', () => measureConvergeTime(env, size.principals, timingRuns, options.latencyMs, violations));
         }
         if (options.sections.has('throttle')) {
           const plans = options.sizes === 'full' && options.throttleConstructs
@@ -198,6 +209,7 @@ async function main(): Promise<number> {
         'principals': size.principals,
         'constructs': size.constructs,
         'converge-time runs': timingRuns,
+        'converge-time round trip ms': options.latencyMs,
         'synth runs': synthRuns,
         'load runs': size.loadRuns,
         'throttling': size.throttling.map(t => `${t.constructs} ${t.mode}${t.scaledTo400 ? ' (buckets x N/400)' : ''}${t.speedup !== 1 ? ` (refill x${t.speedup})` : ''}`),

@@ -6,6 +6,10 @@
 // Then, in a loop of its own that leaves the timings above as they were, a third baseline also sends the handler's
 // pre-flight DescribeImages together with its first read, the way the handler does: what that concurrent read costs on
 // this emulator, which answers concurrent requests one after the other.
+// A third loop gives every EC2 call a network round trip (the peer's latency fault, the same for every call): moto on
+// loopback answers in a few ms of CPU, one request at a time, so without it concurrent reads cannot overlap; with it
+// they overlap as they do against a service that answers in parallel, and "handler / (raw + read-back)" is measured
+// again, interleaved the same way.
 import { DescribeImageAttributeCommand, DescribeImagesCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { accountIds, imageIdFor, median, progress, ratio, timed } from './util';
 import { LaunchPermission } from '../../src';
@@ -38,14 +42,23 @@ export interface TimingRow {
    * own work once it is compared with a raw converge that makes the same four calls the same way.
    */
   readonly ratioVsPreflight: number;
+  /** The third loop: the round trip the peer adds to every EC2 call, in ms. */
+  readonly latencyMs: number;
+  readonly latencyHandlerMs: number[];
+  readonly latencyReadBackMs: number[];
+  readonly latencyHandlerMedianMs: number;
+  readonly latencyReadBackMedianMs: number;
+  /** handler / raw + read-back, both with the round trip: the goal (<= 1.15). */
+  readonly latencyRatioVsReadBack: number;
 }
 
 type Variant = 'handler' | 'raw' | 'rawReadBack' | 'rawPreflightReadBack';
 const VARIANTS: Variant[] = ['handler', 'raw', 'rawReadBack'];
 const PREFLIGHT_VARIANTS: Variant[] = ['rawReadBack', 'rawPreflightReadBack'];
+const LATENCY_VARIANTS: Variant[] = ['handler', 'rawReadBack'];
 
 export async function measureConvergeTime(
-  env: HandlerEnvironment, sizes: readonly number[], runs: number, violations: string[]): Promise<TimingRow[]> {
+  env: HandlerEnvironment, sizes: readonly number[], runs: number, latencyMs: number, violations: string[]): Promise<TimingRow[]> {
   const raw = ec2Client(env.peer.endpoint);
   const rows: TimingRow[] = [];
   try {
@@ -105,6 +118,22 @@ export async function measureConvergeTime(
       }
       const pairedReadBackMedianMs = median(paired.rawReadBack);
       const rawPreflightReadBackMedianMs = median(paired.rawPreflightReadBack);
+
+      env.peer.injectFaults({ latencyMs });
+      const withLatency: Record<Variant, number[]> = { handler: [], raw: [], rawReadBack: [], rawPreflightReadBack: [] };
+      try {
+        for (const variant of LATENCY_VARIANTS) await run(variant);
+        for (let i = 0; i < runs; i++) {
+          for (let j = 0; j < LATENCY_VARIANTS.length; j++) {
+            const variant = LATENCY_VARIANTS[(i + j) % LATENCY_VARIANTS.length];
+            withLatency[variant].push(await run(variant));
+          }
+        }
+      } finally {
+        env.peer.clearFaults();
+      }
+      const latencyHandlerMedianMs = median(withLatency.handler);
+      const latencyReadBackMedianMs = median(withLatency.rawReadBack);
       rows.push({
         principals: n,
         runs,
@@ -123,6 +152,12 @@ export async function measureConvergeTime(
         preflightRatio: ratio(rawPreflightReadBackMedianMs, pairedReadBackMedianMs),
         // Each loop against its own raw + read-back, so that a change of load between the two loops cancels out.
         ratioVsPreflight: ratio(handlerMedianMs, rawReadBackMedianMs) / ratio(rawPreflightReadBackMedianMs, pairedReadBackMedianMs),
+        latencyMs,
+        latencyHandlerMs: withLatency.handler,
+        latencyReadBackMs: withLatency.rawReadBack,
+        latencyHandlerMedianMs,
+        latencyReadBackMedianMs,
+        latencyRatioVsReadBack: ratio(latencyHandlerMedianMs, latencyReadBackMedianMs),
       });
     }
   } finally {

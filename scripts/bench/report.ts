@@ -7,7 +7,7 @@ import { CallsRow } from './ec2-calls';
 import { Machine } from './machine';
 import { THROTTLING_GOAL, ThrottlingRun, throttlingTable } from './parallel-throttling';
 import { bundleSection, bundleTable } from './report/bundle';
-import { timingSection, timingTable } from './report/converge-time';
+import { latencyTable, timingSection, timingTable } from './report/converge-time';
 import { callsSection, callsTable } from './report/ec2-calls';
 import { throttlingSection } from './report/parallel-throttling';
 import { synthSection, synthTables } from './report/synth-scale';
@@ -39,7 +39,7 @@ export interface Results {
 function tables(results: Results): Table[] {
   const out: Table[] = [];
   if (results.ec2Calls) out.push(callsTable(results.ec2Calls));
-  if (results.convergeTime) out.push(timingTable(results.convergeTime));
+  if (results.convergeTime) out.push(timingTable(results.convergeTime), latencyTable(results.convergeTime));
   if (results.synthScale) out.push(...synthTables(results.synthScale, results.synthLargest));
   if (results.bundle) out.push(bundleTable(results.bundle));
   if (results.throttling) out.push(throttlingTable(results.throttling));
