@@ -55,9 +55,9 @@ ${timingSummary(rows)}
 moto answers on loopback in a few milliseconds of CPU and, being one Python process, one request at a time; EC2 answers
 over a network and in parallel. So a third loop runs the handler and raw + read-back again, interleaved the same way,
 with the EC2 peer adding the same round trip before it handles every call (its latency fault; \`--latency-ms\`). The
-round trip is an assumption, not a measure of EC2: no AWS endpoint is reachable from here. With it, the handler's
-three reads before its write (the attribute, the pre-flight \`DescribeImages\`, and on a rollover the window's AMIs)
-overlap as they would against EC2, and the ratio shows what the handler costs beyond the three calls of a raw converge
+round trip is an assumption, not a measure of EC2: no AWS endpoint is reachable from here. With it, the reads the
+handler sends together before its write (the attribute and the pre-flight \`DescribeImages\`; on a rollover the
+window's AMIs too) overlap as they would against EC2, and the ratio shows what the handler costs beyond the three calls of a raw converge
 that verifies.
 
 ${tableMarkdown(rows && latencyTable(rows))}
