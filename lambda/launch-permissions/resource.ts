@@ -73,7 +73,7 @@ export const handleLaunchPermissions: ResourceHandler = async (event, context) =
     const launch = await convergeSet(context, launchPermissionSet(context, desired.imageId, publicChecked), planFor, undo, live);
     if (!prepared) return sumChanges(launch, encryption);
     // The new AMI has everything before the superseded ones lose anything.
-    const applied = await applyWindow(context, prepared, desired, undo);
+    const applied = await applyWindow(context, prepared, desired, oldDeclared, undo);
     window = applied.window;
     return sumChanges(launch, encryption, applied.changes);
   });

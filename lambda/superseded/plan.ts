@@ -115,3 +115,23 @@ export function supersededDeprecation(superseded: string, by: string, live: Live
     ?? (live.public ? publicDeprecationError(property, { imageId: superseded, ...live }, target) : undefined);
   return refusal ? { refusal } : { at: target };
 }
+
+/**
+ * The kept AMIs whose launch permissions follow a change of the declared principals: every AMI the window keeps after
+ * the request, except those a rollback shares again (they get the whole declaration). None when the principals did
+ * not change, so an Update that changes nothing else reads no kept AMI. Each follows with planConverge in ADDITIVE mode
+ * against the previous principals: what was dropped is revoked, what was added is granted, nobody else's is touched.
+ */
+export function keptImagesToFollow(plan: WindowPlan, previousPermissions: ReadonlySet<string> | undefined,
+  permissions: ReadonlySet<string>): string[] {
+  return principalsChanged(previousPermissions, permissions) ? plan.window.kept.filter(id => !plan.reshare.includes(id)) : [];
+}
+
+/**
+ * Whether an Update changes the declared principals. An AMI leaving the window at such an Update is revoked for the
+ * previous principals too: it followed the previous declaration until now.
+ */
+export function principalsChanged(previousPermissions: ReadonlySet<string> | undefined, permissions: ReadonlySet<string>): boolean {
+  return previousPermissions !== undefined
+    && (previousPermissions.size !== permissions.size || [...previousPermissions].some(k => !permissions.has(k)));
+}

@@ -2,7 +2,7 @@
 // window's AMIs (together, before any write), checks the deprecation EC2 would accept, and after the current AMI is
 // converged deprecates the superseded one, shares again what a rollback brings back and revokes what left the window.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { planWindow, rollbackMatters, supersededDeprecation, WindowPlan } from './plan';
+import { keptImagesToFollow, planWindow, principalsChanged, rollbackMatters, supersededDeprecation, WindowPlan } from './plan';
 import { SupersededWindow } from './window';
 import { earliestDeprecationTime } from '../../src/validation';
 import { LiveDeprecation } from '../deprecation/plan';
@@ -59,9 +59,12 @@ export async function prepareWindow(context: RequestContext, event: CloudFormati
   return { plan, live, deprecateAt: deprecation.at };
 }
 
-/** The window's writes, after the current AMI has its declaration; the new window (the physical id) and what changed. */
+/**
+ * The window's writes, after the current AMI has its declaration; the new window (the physical id) and what changed.
+ * `previousDeclared`: the declaration this Update replaces (undefined for a Create).
+ */
 export async function applyWindow(context: RequestContext, prepared: PreparedWindow, declared: LaunchPermissionsDeclaration,
-  undo: UndoLog): Promise<{ window: SupersededWindow; changes: SetChanges }> {
+  previousDeclared: LaunchPermissionsDeclaration | undefined, undo: UndoLog): Promise<{ window: SupersededWindow; changes: SetChanges }> {
   const { plan, live } = prepared;
   let writes = 0;
   let before = plan.window.before;
@@ -82,8 +85,15 @@ export async function applyWindow(context: RequestContext, prepared: PreparedWin
   for (const id of plan.reshare) {
     changes = sumChanges(changes, await share(context, { ...declared, imageId: id }, undo));
   }
+  for (const id of keptImagesToFollow(plan, previousDeclared?.permissions, declared.permissions)) {
+    changes = sumChanges(changes, await follow(context, id, declared, previousDeclared!, undo));
+  }
   for (const id of plan.revoke) {
     changes = sumChanges(changes, await revokeLeaving(context, { ...declared, imageId: id }));
+    // Principals this Update drops had the AMI too (it followed the previous declaration): they lose it as well.
+    if (previousDeclared && principalsChanged(previousDeclared.permissions, declared.permissions)) {
+      changes = sumChanges(changes, await revokeLeaving(context, { ...previousDeclared, imageId: id }));
+    }
   }
   return { window: { ...plan.window, before }, changes };
 }
@@ -97,6 +107,24 @@ async function share(context: RequestContext, declared: LaunchPermissionsDeclara
     ? await convergeEncryption(context, declared, undefined, await readImage(context, declared.imageId), undo)
     : NO_CHANGES;
   return sumChanges(launch, encryption);
+}
+
+/**
+ * Brings a kept AMI's launch permissions along with a change of the declared principals (keptImagesToFollow): a
+ * principal dropped from the declaration loses the kept AMIs now, not when they leave the window. Key grants and
+ * snapshot permissions stay as they were at the rollover (docs/superseded-images.md, Limits).
+ */
+async function follow(context: RequestContext, imageId: string, declared: LaunchPermissionsDeclaration,
+  previousDeclared: LaunchPermissionsDeclaration, undo: UndoLog): Promise<SetChanges> {
+  log('INFO', 'kept image follows the declared principals', { imageId });
+  try {
+    return await convergeSet(context, launchPermissionSet(context, imageId),
+      current => planConverge({ desired: declared.permissions, previous: previousDeclared.permissions, live: current, mode: 'ADDITIVE' }), undo);
+  } catch (error) {
+    if (!isImageGone(error)) throw error;
+    log('WARN', 'kept image no longer exists: nothing to change on it', { imageId });
+    return NO_CHANGES;
+  }
 }
 
 async function revokeLeaving(context: RequestContext, declared: LaunchPermissionsDeclaration): Promise<SetChanges> {

@@ -1,5 +1,5 @@
 // The superseded-images window's decision (lambda/superseded/plan.ts) and its physical id (window.ts), directly.
-import { planWindow, rollbackMatters, WindowInput } from '../../lambda/superseded/plan';
+import { keptImagesToFollow, planWindow, principalsChanged, rollbackMatters, WindowInput } from '../../lambda/superseded/plan';
 import { formatWindow, parseWindow, SupersededWindow } from '../../lambda/superseded/window';
 
 const [A, B, C, D, E] = ['ami-0000000000000000a', 'ami-0000000000000000b', 'ami-0000000000000000c', 'ami-0000000000000000d', 'ami-0000000000000000e'];
@@ -121,5 +121,35 @@ describe('planWindow', () => {
     expect(rollbackMatters({ imageId: D, kept: [C], pushedOut: [A] }, D)).toBe(true);
     // A forward rollover after a full window's: the AMIs it pushed out do not matter to it.
     expect(rollbackMatters({ imageId: D, kept: [C, B], pushedOut: [A] }, E)).toBe(false);
+  });
+});
+
+describe('keptImagesToFollow', () => {
+  const X = 'UserId:111122223333';
+  const Y = 'UserId:444455556666';
+  const rollover = planWindow({
+    previous: { imageId: B, kept: [A], pushedOut: [] }, imageId: C, keep: 2, previouslyKept: true, rollback: false, gone: NONE,
+  });
+
+  test('principals changed: every AMI the window keeps after the request, the one just superseded included', () => {
+    expect(rollover.window.kept).toEqual([B, A]);
+    expect(keptImagesToFollow(rollover, new Set([X, Y]), new Set([X]))).toEqual([B, A]);
+    expect(keptImagesToFollow(rollover, new Set([X]), new Set([X, Y]))).toEqual([B, A]);
+    expect(keptImagesToFollow(rollover, new Set([X]), new Set([Y]))).toEqual([B, A]);
+  });
+
+  test('same principals (in any order), or a Create: none, so no kept AMI is read', () => {
+    expect(keptImagesToFollow(rollover, new Set([X, Y]), new Set([Y, X]))).toEqual([]);
+    expect(keptImagesToFollow(rollover, undefined, new Set([X]))).toEqual([]);
+    expect(principalsChanged(new Set([X, Y]), new Set([Y, X]))).toBe(false);
+    expect(principalsChanged(new Set([X]), new Set([X, Y]))).toBe(true);
+  });
+
+  test('an AMI a rollback shares again gets the whole declaration instead', () => {
+    const rollback = planWindow({
+      previous: { imageId: C, kept: [B], pushedOut: [A] }, imageId: C, keep: 2, previouslyKept: true, rollback: true, gone: NONE,
+    });
+    expect(rollback.reshare).toEqual([A]);
+    expect(keptImagesToFollow(rollback, new Set([X]), new Set([X, Y]))).toEqual([B]);
   });
 });

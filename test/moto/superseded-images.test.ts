@@ -26,11 +26,11 @@ afterAll(async () => cfn?.stop());
 const ACCOUNTS = ['111122223333', '444455556666'];
 const DECLARED = ACCOUNTS.map(a => `UserId:${a}`);
 
-/** A golden-AMI stack whose AMI comes from a pipeline's CfnParameter, shared with two accounts. */
-function version(image: string, supersededImages?: SupersededImages, extra?: (stack: Stack) => void): StackVersion {
+/** A golden-AMI stack whose AMI comes from a pipeline's CfnParameter, shared with two accounts (or `accounts`). */
+function version(image: string, supersededImages?: SupersededImages, extra?: (stack: Stack) => void, accounts = ACCOUNTS): StackVersion {
   const template = templateOf(stack => {
     const imageId = imageIdOf(stack, { kind: 'parameter', image });
-    new AmiLaunchPermissions(stack, 'Share', { imageId, permissions: ACCOUNTS.map(a => LaunchPermission.account(a)), supersededImages });
+    new AmiLaunchPermissions(stack, 'Share', { imageId, permissions: accounts.map(a => LaunchPermission.account(a)), supersededImages });
     extra?.(stack);
   });
   return { template, ...deployInputs({ kind: 'parameter', image }) };
@@ -209,4 +209,59 @@ test('moving back to the AMI just superseded, as a deployment (not a rollback): 
   expect(await stateOf(deployments, [a, b])).toEqual({ [a]: shared, [b]: kept });
   expect(shareId(deployments)).toBe(`${a}/launchPermission/kept:${b}/before:none`);
   expect(deployments.denials()).toEqual([]);
+});
+
+describe('the kept AMIs follow the declared principals', () => {
+  const [X, Y] = ACCOUNTS;
+  const Z = '777788889999';
+  const keys = (...accounts: string[]) => accounts.map(a => `UserId:${a}`).sort();
+  const keep2 = SupersededImages.keep(2);
+
+  test('a dropped account loses them at once, an added one gets them, and an AMI pushed out is revoked for both declarations', async () => {
+    const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => golden()));
+    const deployments = new EmulatedDeployments(env, version(a, keep2).template, cfn);
+    expect(await deployments.deploy(version(a, keep2), 'create')).toEqual({ status: 'COMPLETE', failures: [] });
+    expect(await deployments.deploy(version(b, keep2), 'rollover to b')).toEqual({ status: 'COMPLETE', failures: [] });
+
+    // Same AMI: Y dropped, Z added. Without following, Y would keep a for as long as it stays in the window, and after.
+    expect(await deployments.deploy(version(b, keep2, undefined, [X, Z]), 'drop Y, add Z')).toEqual({ status: 'COMPLETE', failures: [] });
+    expect(await stateOf(deployments, [a, b])).toEqual({
+      [a]: { permissions: keys(X, Z), deprecated: true },
+      [b]: { permissions: keys(X, Z), deprecated: false },
+    });
+
+    // A rollover that adds Y back: the superseded AMI and the older kept one follow.
+    expect(await deployments.deploy(version(c, keep2, undefined, [X, Y, Z]), 'rollover to c, Y back')).toEqual({ status: 'COMPLETE', failures: [] });
+    expect(await stateOf(deployments, [a, b, c])).toEqual({
+      [a]: { permissions: keys(X, Y, Z), deprecated: true },
+      [b]: { permissions: keys(X, Y, Z), deprecated: true },
+      [c]: { permissions: keys(X, Y, Z), deprecated: false },
+    });
+
+    // A rollover that drops Y and Z pushes a out: a is revoked for X, Y and Z, not only for the new declaration's X.
+    expect(await deployments.deploy(version(d, keep2, undefined, [X]), 'rollover to d, only X')).toEqual({ status: 'COMPLETE', failures: [] });
+    expect(await stateOf(deployments, [a, b, c, d])).toEqual({
+      [a]: { permissions: [], deprecated: true },
+      [b]: { permissions: keys(X), deprecated: true },
+      [c]: { permissions: keys(X), deprecated: true },
+      [d]: { permissions: keys(X), deprecated: false },
+    });
+    expect(shareId(deployments)).toBe(`${d}/launchPermission/kept:${c},${b}/pushedOut:${a}/before:none`);
+    expect(deployments.denials()).toEqual([]);
+  });
+
+  test('an update that drops an account and is rolled back leaves the kept AMI shared with it', async () => {
+    const [a, b] = await Promise.all([0, 1].map(() => golden()));
+    const deployments = new EmulatedDeployments(env, version(a, keep2).template, cfn);
+    expect(await deployments.deploy(version(a, keep2), 'create')).toEqual({ status: 'COMPLETE', failures: [] });
+    expect(await deployments.deploy(version(b, keep2), 'rollover to b')).toEqual({ status: 'COMPLETE', failures: [] });
+    const id = shareId(deployments);
+
+    const result = await deployments.deploy(version(b, keep2, failingLater, [X]), 'drop Y (rolled back)', 'Later');
+    expect(result.status).toBe('ROLLED_BACK');
+    expect(result.failures).toEqual([]);
+    expect(await stateOf(deployments, [a, b])).toEqual({ [a]: kept, [b]: shared });
+    expect(shareId(deployments)).toBe(id);
+    expect(deployments.denials()).toEqual([]);
+  });
 });
