@@ -52,6 +52,21 @@ export async function planEncryption(input: PlannerInput, findings: Findings, im
 }
 
 /**
+ * A kept AMI following a change of the declaration, as the handler's follow step (lambda/superseded/rollover.ts): its
+ * snapshot permissions in ADDITIVE mode against the previous declaration; its key grants stay as they are.
+ */
+export async function planSnapshotPermissionsFollow(input: PlannerInput, findings: Findings, imageId: string,
+  now: LaunchPermissionsDeclaration, previous: LaunchPermissionsDeclaration): Promise<void> {
+  if (!sharesSnapshots(now, previous)) return;
+  const snapshotIds = await snapshotsOf(input, findings, imageId, 'deployed');
+  if (!snapshotIds) return;
+  const previousPermissions = declaredSnapshotPermissions(previous, snapshotIds);
+  const dropped = now.allowCopy ? 'dropped' : 'copy-disallowed';
+  await decide(input, findings, imageId, 'snapshot', snapshotPermissionsToConverge({ ...now, mode: 'ADDITIVE' }, previous, snapshotIds), 'deployed',
+    key => previousPermissions.has(key) ? dropped : 'not-declared');
+}
+
+/**
  * CloudFormation's Delete of the deployed resource, as revokeEncryption: the grants (they live on the keys, so even
  * when the AMI is gone), and with allowCopy the permissions on the AMI's snapshots.
  */

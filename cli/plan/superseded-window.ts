@@ -2,7 +2,7 @@
 // AMIs stay shared after the deploy, which superseded AMI it deprecates, which it pushes out and revokes. Decided by
 // the handler's own planWindow (lambda/superseded/plan.ts) on the window the deployed physical id records, with what
 // EC2 says about the window's AMIs (DescribeImages, read-only: the deprecation time, and which are gone).
-import { planEncryptionRevocation } from './encryption';
+import { planEncryptionRevocation, planSnapshotPermissionsFollow } from './encryption';
 import { KeptImage, RevokeReason } from './model';
 import { Findings, PlannerInput } from './planner';
 import type { LiveDeprecation } from '../../lambda/deprecation/plan';
@@ -10,7 +10,7 @@ import { managesEncryption } from '../../lambda/encryption/plan';
 import type { Plan } from '../../lambda/launch-permissions/plan';
 import { planConverge, planDelete } from '../../lambda/launch-permissions/plan';
 import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
-import { keptImagesToFollow, planWindow, principalsChanged, supersededDeprecation } from '../../lambda/superseded/plan';
+import { keptImagesToFollow, planWindow, sharingChanged, supersededDeprecation } from '../../lambda/superseded/plan';
 import { emptyWindow, parseWindow, sharedImages, SupersededWindow } from '../../lambda/superseded/window';
 
 /** What the launch-permissions planner records for a revocation of a whole declaration on one AMI. */
@@ -58,20 +58,22 @@ export async function planSupersededWindow(input: PlannerInput, findings: Findin
     findings.notes.push(`${imageId} is current again: it leaves the window and gets back the deprecation it had before it was superseded `
       + `(${plan.restoreDeprecation.before ?? 'none'})`);
   }
-  // The kept AMIs follow a change of the declared principals (the handler's follow step in rollover.ts).
-  for (const id of keptImagesToFollow(plan, before?.permissions, now.permissions)) {
+  // The kept AMIs follow a change of the declaration (the handler's follow step in rollover.ts).
+  for (const id of keptImagesToFollow(plan, before, now)) {
     const permissions = findings.value(await input.live.launchPermissions(id), id, 'deployed');
     const follow = planConverge({ desired: now.permissions, previous: before!.permissions, live: permissions?.value ?? new Set(), mode: 'ADDITIVE' });
     if (permissions) record(id, follow, 'dropped');
+    await planSnapshotPermissionsFollow(input, findings, id, { ...now, imageId: id }, { ...before!, imageId: id });
   }
   for (const id of plan.revoke) {
     const permissions = findings.value(await input.live.launchPermissions(id), id, 'deployed');
     // The handler revokes the declaration being deployed on the AMI leaving the window, and the one it replaces when
     // the principals change (the AMI followed that one until now).
-    const leaving = before && principalsChanged(before.permissions, now.permissions)
-      ? new Set([...now.permissions, ...before.permissions]) : now.permissions;
+    const changed = sharingChanged(before, now);
+    const leaving = changed ? new Set([...now.permissions, ...before!.permissions]) : now.permissions;
     if (permissions) record(id, planDelete(leaving, permissions.value), 'pushed-out');
     if (managesEncryption(now)) await planEncryptionRevocation(input, findings, id, { ...now, imageId: id });
+    if (changed && managesEncryption(before!)) await planEncryptionRevocation(input, findings, id, { ...before!, imageId: id });
   }
   const kept = plan.window.kept.map(id => id === supersedes?.imageId ? supersedes : keptImage(id, live.get(id)));
   findings.supersededImages = {

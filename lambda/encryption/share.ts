@@ -19,10 +19,14 @@ export async function convergeEncryption(context: RequestContext, desired: Launc
   previous: LaunchPermissionsDeclaration | undefined, storage: ImageStorage, undo: UndoLog): Promise<SetChanges> {
   const imageId = desired.imageId;
   const grants = await apply(context, keyGrantsToConverge(desired, previous), keys => keyGrantSet(context, imageId, keys), undo);
-  const snapshotIds = storage.snapshots.map(s => s.snapshotId);
-  const snapshots = await apply(context, snapshotPermissionsToConverge(desired, previous, snapshotIds),
-    ids => snapshotPermissionSet(context, imageId, ids), undo);
-  return sumChanges(grants, snapshots);
+  return sumChanges(grants, await convergeSnapshotPermissions(context, desired, previous, storage, undo));
+}
+
+/** The snapshot permissions alone (allowCopy), as convergeEncryption converges them. */
+export async function convergeSnapshotPermissions(context: RequestContext, desired: LaunchPermissionsDeclaration,
+  previous: LaunchPermissionsDeclaration | undefined, storage: ImageStorage, undo: UndoLog): Promise<SetChanges> {
+  return apply(context, snapshotPermissionsToConverge(desired, previous, storage.snapshots.map(s => s.snapshotId)),
+    ids => snapshotPermissionSet(context, desired.imageId, ids), undo);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { SupersededWindow } from './window';
 import { deprecateAtError, earliestDeprecationTime, publicDeprecationError, roundToMinute } from '../../src/validation';
 import { LiveDeprecation } from '../deprecation/plan';
+import type { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 
 export interface WindowInput {
   /** The window the resource's physical id records now (for a Create: an empty one on the new AMI). */
@@ -117,21 +118,24 @@ export function supersededDeprecation(superseded: string, by: string, live: Live
 }
 
 /**
- * The kept AMIs whose launch permissions follow a change of the declared principals: every AMI the window keeps after
- * the request, except those a rollback shares again (they get the whole declaration). None when the principals did
- * not change, so an Update that changes nothing else reads no kept AMI. Each follows with planConverge in ADDITIVE mode
- * against the previous principals: what was dropped is revoked, what was added is granted, nobody else's is touched.
+ * The kept AMIs that follow a change of what the construct shares with whom (sharingChanged): every AMI the window keeps
+ * after the request, except those a rollback shares again (they get the whole declaration). None otherwise, so an
+ * Update that changes nothing else reads no kept AMI. Each follows in ADDITIVE mode against the previous declaration:
+ * what was dropped is revoked, what was added is granted, nobody else's permission is touched.
  */
-export function keptImagesToFollow(plan: WindowPlan, previousPermissions: ReadonlySet<string> | undefined,
-  permissions: ReadonlySet<string>): string[] {
-  return principalsChanged(previousPermissions, permissions) ? plan.window.kept.filter(id => !plan.reshare.includes(id)) : [];
+export function keptImagesToFollow(plan: WindowPlan, previous: LaunchPermissionsDeclaration | undefined,
+  declared: LaunchPermissionsDeclaration): string[] {
+  return sharingChanged(previous, declared) ? plan.window.kept.filter(id => !plan.reshare.includes(id)) : [];
 }
 
 /**
- * Whether an Update changes the declared principals. An AMI leaving the window at such an Update is revoked for the
- * previous principals too: it followed the previous declaration until now.
+ * Whether an Update changes the declared principals or allowCopy: what the kept AMIs follow (launch permissions and
+ * snapshot permissions, not key grants: the declared keys describe the current AMI). An AMI leaving the window at
+ * such an Update is revoked for the previous declaration too: it followed that one until now.
  */
-export function principalsChanged(previousPermissions: ReadonlySet<string> | undefined, permissions: ReadonlySet<string>): boolean {
-  return previousPermissions !== undefined
-    && (previousPermissions.size !== permissions.size || [...previousPermissions].some(k => !permissions.has(k)));
+export function sharingChanged(previous: LaunchPermissionsDeclaration | undefined, declared: LaunchPermissionsDeclaration): boolean {
+  if (!previous) return false;
+  const principals = previous.permissions;
+  return previous.allowCopy !== declared.allowCopy
+    || principals.size !== declared.permissions.size || [...principals].some(k => !declared.permissions.has(k));
 }

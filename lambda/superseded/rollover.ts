@@ -2,14 +2,14 @@
 // window's AMIs (together, before any write), checks the deprecation EC2 would accept, and after the current AMI is
 // converged deprecates the superseded one, shares again what a rollback brings back and revokes what left the window.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { keptImagesToFollow, planWindow, principalsChanged, rollbackMatters, supersededDeprecation, WindowPlan } from './plan';
+import { keptImagesToFollow, planWindow, rollbackMatters, sharingChanged, supersededDeprecation, WindowPlan } from './plan';
 import { SupersededWindow } from './window';
 import { earliestDeprecationTime } from '../../src/validation';
 import { LiveDeprecation } from '../deprecation/plan';
 import { describeDeprecation, disableImageDeprecation, enableImageDeprecation } from '../ec2';
-import { managesEncryption } from '../encryption/plan';
+import { managesEncryption, sharesSnapshots } from '../encryption/plan';
 import { readImage } from '../encryption/preflight';
-import { convergeEncryption } from '../encryption/share';
+import { convergeEncryption, convergeSnapshotPermissions } from '../encryption/share';
 import { isImageGone, messageOf } from '../errors';
 import { launchPermissionSet, revokeDeclaration } from '../launch-permissions/permission-set';
 import { planConverge } from '../launch-permissions/plan';
@@ -85,14 +85,14 @@ export async function applyWindow(context: RequestContext, prepared: PreparedWin
   for (const id of plan.reshare) {
     changes = sumChanges(changes, await share(context, { ...declared, imageId: id }, undo));
   }
-  for (const id of keptImagesToFollow(plan, previousDeclared?.permissions, declared.permissions)) {
+  for (const id of keptImagesToFollow(plan, previousDeclared, declared)) {
     changes = sumChanges(changes, await follow(context, id, declared, previousDeclared!, undo));
   }
   for (const id of plan.revoke) {
     changes = sumChanges(changes, await revokeLeaving(context, { ...declared, imageId: id }));
     // Principals this Update drops had the AMI too (it followed the previous declaration): they lose it as well.
-    if (previousDeclared && principalsChanged(previousDeclared.permissions, declared.permissions)) {
-      changes = sumChanges(changes, await revokeLeaving(context, { ...previousDeclared, imageId: id }));
+    if (sharingChanged(previousDeclared, declared)) {
+      changes = sumChanges(changes, await revokeLeaving(context, { ...previousDeclared!, imageId: id }));
     }
   }
   return { window: { ...plan.window, before }, changes };
@@ -110,16 +110,20 @@ async function share(context: RequestContext, declared: LaunchPermissionsDeclara
 }
 
 /**
- * Brings a kept AMI's launch permissions along with a change of the declared principals (keptImagesToFollow): a
- * principal dropped from the declaration loses the kept AMIs now, not when they leave the window. Key grants and
- * snapshot permissions stay as they were at the rollover (docs/superseded-images.md, Limits).
+ * Brings a kept AMI's launch permissions and snapshot permissions along with a change of the declaration
+ * (keptImagesToFollow): an account dropped from it loses the kept AMIs now, not when they leave the window. Key grants
+ * stay as they were at the rollover (docs/superseded-images.md, Limits).
  */
 async function follow(context: RequestContext, imageId: string, declared: LaunchPermissionsDeclaration,
   previousDeclared: LaunchPermissionsDeclaration, undo: UndoLog): Promise<SetChanges> {
-  log('INFO', 'kept image follows the declared principals', { imageId });
+  log('INFO', 'kept image follows the declaration', { imageId });
   try {
-    return await convergeSet(context, launchPermissionSet(context, imageId),
+    const launch = await convergeSet(context, launchPermissionSet(context, imageId),
       current => planConverge({ desired: declared.permissions, previous: previousDeclared.permissions, live: current, mode: 'ADDITIVE' }), undo);
+    if (!sharesSnapshots(declared, previousDeclared)) return launch;
+    const snapshots = await convergeSnapshotPermissions(context, { ...declared, imageId, mode: 'ADDITIVE' },
+      { ...previousDeclared, imageId }, await readImage(context, imageId), undo);
+    return sumChanges(launch, snapshots);
   } catch (error) {
     if (!isImageGone(error)) throw error;
     log('WARN', 'kept image no longer exists: nothing to change on it', { imageId });

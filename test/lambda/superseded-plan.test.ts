@@ -1,5 +1,6 @@
 // The superseded-images window's decision (lambda/superseded/plan.ts) and its physical id (window.ts), directly.
-import { keptImagesToFollow, planWindow, principalsChanged, rollbackMatters, WindowInput } from '../../lambda/superseded/plan';
+import { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
+import { keptImagesToFollow, planWindow, rollbackMatters, sharingChanged, WindowInput } from '../../lambda/superseded/plan';
 import { formatWindow, parseWindow, SupersededWindow } from '../../lambda/superseded/window';
 
 const [A, B, C, D, E] = ['ami-0000000000000000a', 'ami-0000000000000000b', 'ami-0000000000000000c', 'ami-0000000000000000d', 'ami-0000000000000000e'];
@@ -127,22 +128,27 @@ describe('planWindow', () => {
 describe('keptImagesToFollow', () => {
   const X = 'UserId:111122223333';
   const Y = 'UserId:444455556666';
+  const declaration = (permissions: string[], allowCopy = false): LaunchPermissionsDeclaration => ({
+    imageId: C, permissions: new Set(permissions), mode: 'ADDITIVE', encryptionKeys: [], allowCopy, keysSharedElsewhere: false,
+  });
   const rollover = planWindow({
     previous: { imageId: B, kept: [A], pushedOut: [] }, imageId: C, keep: 2, previouslyKept: true, rollback: false, gone: NONE,
   });
 
-  test('principals changed: every AMI the window keeps after the request, the one just superseded included', () => {
+  test('principals or allowCopy changed: every AMI the window keeps after the request, the one just superseded included', () => {
     expect(rollover.window.kept).toEqual([B, A]);
-    expect(keptImagesToFollow(rollover, new Set([X, Y]), new Set([X]))).toEqual([B, A]);
-    expect(keptImagesToFollow(rollover, new Set([X]), new Set([X, Y]))).toEqual([B, A]);
-    expect(keptImagesToFollow(rollover, new Set([X]), new Set([Y]))).toEqual([B, A]);
+    expect(keptImagesToFollow(rollover, declaration([X, Y]), declaration([X]))).toEqual([B, A]);
+    expect(keptImagesToFollow(rollover, declaration([X]), declaration([X, Y]))).toEqual([B, A]);
+    expect(keptImagesToFollow(rollover, declaration([X]), declaration([Y]))).toEqual([B, A]);
+    expect(keptImagesToFollow(rollover, declaration([X], true), declaration([X], false))).toEqual([B, A]);
   });
 
-  test('same principals (in any order), or a Create: none, so no kept AMI is read', () => {
-    expect(keptImagesToFollow(rollover, new Set([X, Y]), new Set([Y, X]))).toEqual([]);
-    expect(keptImagesToFollow(rollover, undefined, new Set([X]))).toEqual([]);
-    expect(principalsChanged(new Set([X, Y]), new Set([Y, X]))).toBe(false);
-    expect(principalsChanged(new Set([X]), new Set([X, Y]))).toBe(true);
+  test('the same principals (in any order) and allowCopy, or a Create: none, so no kept AMI is read', () => {
+    expect(keptImagesToFollow(rollover, declaration([X, Y]), declaration([Y, X]))).toEqual([]);
+    expect(keptImagesToFollow(rollover, undefined, declaration([X]))).toEqual([]);
+    expect(sharingChanged(declaration([X, Y], true), declaration([Y, X], true))).toBe(false);
+    expect(sharingChanged(declaration([X]), declaration([X, Y]))).toBe(true);
+    expect(sharingChanged(declaration([X]), declaration([X], true))).toBe(true);
   });
 
   test('an AMI a rollback shares again gets the whole declaration instead', () => {
@@ -150,6 +156,6 @@ describe('keptImagesToFollow', () => {
       previous: { imageId: C, kept: [B], pushedOut: [A] }, imageId: C, keep: 2, previouslyKept: true, rollback: true, gone: NONE,
     });
     expect(rollback.reshare).toEqual([A]);
-    expect(keptImagesToFollow(rollback, new Set([X]), new Set([X, Y]))).toEqual([B]);
+    expect(keptImagesToFollow(rollback, declaration([X]), declaration([X, Y]))).toEqual([B]);
   });
 });

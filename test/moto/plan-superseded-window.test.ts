@@ -5,7 +5,9 @@
 // out, a kept AMI deregistered out of band, and no change; every plan then checked against what the handler does.
 import { DeregisterImageCommand, DescribeImagesCommand, DisableImageDeprecationCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { AmiLaunchPermissions, LaunchPermission, SupersededImages } from '../../src';
+import { createEncryptedImage, createKey, kmsClient, liveSnapshotAccounts } from '../support/encrypted-images';
 import { livePermissions } from '../support/handler-environment';
 import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { createImage } from '../support/images';
@@ -197,5 +199,33 @@ test('an account dropped from the declaration: revoked on the current AMI and on
   await plans.deployReadingItsStack(STACK, onlyA);
   for (const image of [g[1], g[2], g[3]]) expect(await livePermissions(env.ec2, image)).toEqual([`UserId:${A}`]);
   // Nothing left to do: the next plan is empty.
+  expect((await plan(onlyA.dir)).json.stacks[0].constructs[0].changes).toEqual([]);
+});
+
+test('with allowCopy, an account dropped: its snapshot permissions on the kept AMI are revoked too, key grants left alone', async () => {
+  const kmsApi = kmsClient(env.peer.endpoint);
+  const key = await createKey(kmsApi);
+  kmsApi.destroy();
+  const [a, b] = [await createEncryptedImage(env.ec2, key), await createEncryptedImage(env.ec2, key)];
+  const encrypted = (imageId: string, accounts: string[]) => plans.synth(STACK, (stack: Stack) => new AmiLaunchPermissions(stack, 'Share', {
+    imageId,
+    permissions: accounts.map(account => LaunchPermission.account(account)),
+    supersededImages: SupersededImages.keep(2),
+    encryptionKeys: [kms.Key.fromKeyArn(stack, 'Key', key)],
+    allowCopy: true,
+  }));
+  await plans.deployReadingItsStack(STACK, encrypted(a.imageId, [A, B]));
+  await plans.deployReadingItsStack(STACK, encrypted(b.imageId, [A, B]));
+  const onlyA = encrypted(b.imageId, [A]);
+
+  const changes = (await plan(onlyA.dir)).json.stacks[0].constructs[0].changes;
+
+  const onKept = changes.filter((c: any) => c.imageId === a.imageId);
+  expect(onKept).toEqual([
+    { kind: 'revoke', imageId: a.imageId, principal: { UserId: B }, reason: 'dropped' },
+    { kind: 'revoke-snapshot', imageId: a.imageId, snapshotId: a.snapshotId, account: B, reason: 'dropped' },
+  ]);
+  await plans.deployReadingItsStack(STACK, onlyA);
+  expect([await livePermissions(env.ec2, a.imageId), await liveSnapshotAccounts(env.ec2, a.snapshotId)]).toEqual([[`UserId:${A}`], [A]]);
   expect((await plan(onlyA.dir)).json.stacks[0].constructs[0].changes).toEqual([]);
 });

@@ -5,10 +5,12 @@
 // to the deploying stack so that its status and record are those of the moment).
 import { DeregisterImageCommand, DescribeImageAttributeCommand, DescribeImagesCommand, EnableImageDeprecationCommand } from '@aws-sdk/client-ec2';
 import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { AmiLaunchPermissions, LaunchPermission, SupersededImages } from '../../src';
 import { CloudFormationReadPeer } from '../support/cloudformation/read-peer';
 import { StackVersion } from '../support/cloudformation/stack';
 import { EmulatedDeployments } from '../support/emulated-deployments';
+import { createEncryptedImage, createKey, kmsClient, liveGrants, liveSnapshotAccounts } from '../support/encrypted-images';
 import { livePermissions } from '../support/handler-environment';
 import { useHandlerEnvironment } from '../support/handler-environment-hooks';
 import { deployInputs, imageIdOf, templateOf } from '../support/image-id-kinds';
@@ -248,6 +250,41 @@ describe('the kept AMIs follow the declared principals', () => {
     });
     expect(shareId(deployments)).toBe(`${d}/launchPermission/kept:${c},${b}/pushedOut:${a}/before:none`);
     expect(deployments.denials()).toEqual([]);
+  });
+
+  test('with allowCopy: a dropped account loses the kept AMIs\' snapshots too; its key grants stay (documented limit)', async () => {
+    const kmsApi = kmsClient(env.peer.endpoint);
+    const key = await createKey(kmsApi);
+    const [a, b] = [await createEncryptedImage(env.ec2, key), await createEncryptedImage(env.ec2, key)];
+    const encrypted = (image: string, accounts: string[]): StackVersion => {
+      const template = templateOf(stack => {
+        const imageId = imageIdOf(stack, { kind: 'parameter', image });
+        new AmiLaunchPermissions(stack, 'Share', {
+          imageId,
+          permissions: accounts.map(account => LaunchPermission.account(account)),
+          supersededImages: keep2,
+          encryptionKeys: [kms.Key.fromKeyArn(stack, 'Key', key)],
+          allowCopy: true,
+        });
+      });
+      return { template, ...deployInputs({ kind: 'parameter', image }) };
+    };
+    const deployments = new EmulatedDeployments(env, encrypted(a.imageId, [X, Y]).template, cfn);
+    expect(await deployments.deploy(encrypted(a.imageId, [X, Y]), 'create')).toEqual({ status: 'COMPLETE', failures: [] });
+    expect(await deployments.deploy(encrypted(b.imageId, [X, Y]), 'rollover to b')).toEqual({ status: 'COMPLETE', failures: [] });
+    expect(await deployments.deploy(encrypted(b.imageId, [X]), 'drop Y')).toEqual({ status: 'COMPLETE', failures: [] });
+
+    const live = await deployments.withoutIam(async () => ({
+      launch: [await livePermissions(env.ec2, a.imageId), await livePermissions(env.ec2, b.imageId)],
+      snapshots: [await liveSnapshotAccounts(env.ec2, a.snapshotId), await liveSnapshotAccounts(env.ec2, b.snapshotId)],
+      grants: await liveGrants(kmsApi, key),
+    }));
+    expect(live.launch).toEqual([keys(X), keys(X)]);
+    expect(live.snapshots).toEqual([[X], [X]]);
+    // The current AMI's grants follow the declaration; the kept AMI's stay as they were at the rollover.
+    expect(live.grants.sort()).toEqual([`${X} cdk-ami-sharing-${a.imageId}`, `${X} cdk-ami-sharing-${b.imageId}`, `${Y} cdk-ami-sharing-${a.imageId}`].sort());
+    expect(deployments.denials()).toEqual([]);
+    kmsApi.destroy();
   });
 
   test('an update that drops an account and is rolled back leaves the kept AMI shared with it', async () => {
