@@ -10,7 +10,7 @@ import { managesEncryption } from '../../lambda/encryption/plan';
 import type { Plan } from '../../lambda/launch-permissions/plan';
 import { planConverge, planDelete } from '../../lambda/launch-permissions/plan';
 import type { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
-import { keptImagesToFollow, planWindow, sharingChanged, supersededDeprecation } from '../../lambda/superseded/plan';
+import { keptImagesToFollow, leavingDeclaration, planWindow, supersededDeprecation } from '../../lambda/superseded/plan';
 import { emptyWindow, parseWindow, sharedImages, SupersededWindow } from '../../lambda/superseded/window';
 
 /** What the launch-permissions planner records for a revocation of a whole declaration on one AMI. */
@@ -61,19 +61,18 @@ export async function planSupersededWindow(input: PlannerInput, findings: Findin
   // The kept AMIs follow a change of the declaration (the handler's follow step in rollover.ts).
   for (const id of keptImagesToFollow(plan, before, now)) {
     const permissions = findings.value(await input.live.launchPermissions(id), id, 'deployed');
-    const follow = planConverge({ desired: now.permissions, previous: before!.permissions, live: permissions?.value ?? new Set(), mode: 'ADDITIVE' });
-    if (permissions) record(id, follow, 'dropped');
+    if (permissions) {
+      record(id, planConverge({ desired: now.permissions, previous: before!.permissions, live: permissions.value, mode: 'ADDITIVE' }), 'dropped');
+    }
     await planSnapshotPermissionsFollow(input, findings, id, { ...now, imageId: id }, { ...before!, imageId: id });
   }
+  // The handler revokes the declaration being deployed on the AMI leaving the window, and the one it replaces when the
+  // sharing changes (the AMI followed that one until now).
+  const leaving = leavingDeclaration(before, now);
   for (const id of plan.revoke) {
     const permissions = findings.value(await input.live.launchPermissions(id), id, 'deployed');
-    // The handler revokes the declaration being deployed on the AMI leaving the window, and the one it replaces when
-    // the principals change (the AMI followed that one until now).
-    const changed = sharingChanged(before, now);
-    const leaving = changed ? new Set([...now.permissions, ...before!.permissions]) : now.permissions;
-    if (permissions) record(id, planDelete(leaving, permissions.value), 'pushed-out');
-    if (managesEncryption(now)) await planEncryptionRevocation(input, findings, id, { ...now, imageId: id });
-    if (changed && managesEncryption(before!)) await planEncryptionRevocation(input, findings, id, { ...before!, imageId: id });
+    if (permissions) record(id, planDelete(leaving.permissions, permissions.value), 'pushed-out');
+    if (managesEncryption(leaving)) await planEncryptionRevocation(input, findings, id, { ...leaving, imageId: id });
   }
   const kept = plan.window.kept.map(id => id === supersedes?.imageId ? supersedes : keptImage(id, live.get(id)));
   findings.supersededImages = {

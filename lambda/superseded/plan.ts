@@ -1,7 +1,7 @@
 // The window's decision for one request, shared by the handler and `cdk-ami-sharing plan`. No I/O: what EC2 says about
 // the AMIs involved (which are gone) is a parameter. Tested directly (test/lambda/superseded-plan.test.ts).
 import { SupersededWindow } from './window';
-import { deprecateAtError, earliestDeprecationTime, publicDeprecationError, roundToMinute } from '../../src/validation';
+import { deprecateAtError, earliestDeprecationTime, EncryptionKeyEntry, publicDeprecationError, roundToMinute } from '../../src/validation';
 import { LiveDeprecation } from '../deprecation/plan';
 import type { LaunchPermissionsDeclaration } from '../launch-permissions/properties';
 
@@ -138,4 +138,24 @@ export function sharingChanged(previous: LaunchPermissionsDeclaration | undefine
   const principals = previous.permissions;
   return previous.allowCopy !== declared.allowCopy
     || principals.size !== declared.permissions.size || [...principals].some(k => !declared.permissions.has(k));
+}
+
+/**
+ * What an AMI leaving the window at this Update is revoked for: the declaration, and when the sharing changed
+ * (sharingChanged) the previous one too, since the AMI followed it until now. One declaration holding the principals,
+ * keys (granted ones first) and allowCopy of both, so the AMI's permissions, grants and snapshots are read once.
+ */
+export function leavingDeclaration(previous: LaunchPermissionsDeclaration | undefined,
+  declared: LaunchPermissionsDeclaration): LaunchPermissionsDeclaration {
+  if (!previous || !sharingChanged(previous, declared)) return declared;
+  const keys = new Map<string, EncryptionKeyEntry>();
+  for (const entry of [...previous.encryptionKeys, ...declared.encryptionKeys]) {
+    if (keys.get(entry.KeyArn)?.SharedBy !== 'GRANTS') keys.set(entry.KeyArn, entry);
+  }
+  return {
+    ...declared,
+    permissions: new Set([...previous.permissions, ...declared.permissions]),
+    encryptionKeys: [...keys.values()],
+    allowCopy: previous.allowCopy || declared.allowCopy,
+  };
 }

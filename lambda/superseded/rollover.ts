@@ -2,7 +2,7 @@
 // window's AMIs (together, before any write), checks the deprecation EC2 would accept, and after the current AMI is
 // converged deprecates the superseded one, shares again what a rollback brings back and revokes what left the window.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { keptImagesToFollow, planWindow, rollbackMatters, sharingChanged, supersededDeprecation, WindowPlan } from './plan';
+import { keptImagesToFollow, leavingDeclaration, planWindow, rollbackMatters, supersededDeprecation, WindowPlan } from './plan';
 import { SupersededWindow } from './window';
 import { earliestDeprecationTime } from '../../src/validation';
 import { LiveDeprecation } from '../deprecation/plan';
@@ -88,12 +88,9 @@ export async function applyWindow(context: RequestContext, prepared: PreparedWin
   for (const id of keptImagesToFollow(plan, previousDeclared, declared)) {
     changes = sumChanges(changes, await follow(context, id, declared, previousDeclared!, undo));
   }
+  const leaving = leavingDeclaration(previousDeclared, declared);
   for (const id of plan.revoke) {
-    changes = sumChanges(changes, await revokeLeaving(context, { ...declared, imageId: id }));
-    // Principals this Update drops had the AMI too (it followed the previous declaration): they lose it as well.
-    if (sharingChanged(previousDeclared, declared)) {
-      changes = sumChanges(changes, await revokeLeaving(context, { ...previousDeclared!, imageId: id }));
-    }
+    changes = sumChanges(changes, await revokeLeaving(context, { ...leaving, imageId: id }));
   }
   return { window: { ...plan.window, before }, changes };
 }

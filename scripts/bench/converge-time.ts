@@ -11,7 +11,7 @@
 // they overlap as they do against a service that answers in parallel, and "handler / (raw + read-back)" is measured
 // again, interleaved the same way.
 import { DescribeImageAttributeCommand, DescribeImagesCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
-import { accountIds, imageIdFor, median, progress, ratio, timed } from './util';
+import { accountIds, imageIdFor, interleaved, median, progress, ratio, timed } from './util';
 import { LaunchPermission } from '../../src';
 import { HandlerEnvironment, launchPermissionsStack, livePermissions } from '../../test/support/handler-environment';
 import { createImage, ec2Client } from '../../test/support/images';
@@ -53,9 +53,9 @@ export interface TimingRow {
 }
 
 type Variant = 'handler' | 'raw' | 'rawReadBack' | 'rawPreflightReadBack';
-const VARIANTS: Variant[] = ['handler', 'raw', 'rawReadBack'];
-const PREFLIGHT_VARIANTS: Variant[] = ['rawReadBack', 'rawPreflightReadBack'];
-const LATENCY_VARIANTS: Variant[] = ['handler', 'rawReadBack'];
+const VARIANTS = ['handler', 'raw', 'rawReadBack'] as const;
+const PREFLIGHT_VARIANTS = ['rawReadBack', 'rawPreflightReadBack'] as const;
+const LATENCY_VARIANTS = ['handler', 'rawReadBack'] as const;
 
 export async function measureConvergeTime(
   env: HandlerEnvironment, sizes: readonly number[], runs: number, latencyMs: number, violations: string[]): Promise<TimingRow[]> {
@@ -95,40 +95,20 @@ export async function measureConvergeTime(
         return ms;
       };
 
-      // Warm-up (connections, the SDK's lazily resolved configuration, JIT): not counted.
-      for (const variant of VARIANTS) await run(variant);
-      const samples: Record<Variant, number[]> = { handler: [], raw: [], rawReadBack: [], rawPreflightReadBack: [] };
-      for (let i = 0; i < runs; i++) {
-        for (let j = 0; j < VARIANTS.length; j++) {
-          const variant = VARIANTS[(i + j) % VARIANTS.length];
-          samples[variant].push(await run(variant));
-        }
-      }
+      const samples = await interleaved(VARIANTS, runs, run);
       const handlerMedianMs = median(samples.handler);
       const rawMedianMs = median(samples.raw);
       const rawReadBackMedianMs = median(samples.rawReadBack);
 
-      await run('rawPreflightReadBack');
-      const paired: Record<Variant, number[]> = { handler: [], raw: [], rawReadBack: [], rawPreflightReadBack: [] };
-      for (let i = 0; i < runs; i++) {
-        for (let j = 0; j < PREFLIGHT_VARIANTS.length; j++) {
-          const variant = PREFLIGHT_VARIANTS[(i + j) % PREFLIGHT_VARIANTS.length];
-          paired[variant].push(await run(variant));
-        }
-      }
+      // rawReadBack is warm from the first loop.
+      const paired = await interleaved(PREFLIGHT_VARIANTS, runs, run, ['rawPreflightReadBack']);
       const pairedReadBackMedianMs = median(paired.rawReadBack);
       const rawPreflightReadBackMedianMs = median(paired.rawPreflightReadBack);
 
       env.peer.injectFaults({ latencyMs });
-      const withLatency: Record<Variant, number[]> = { handler: [], raw: [], rawReadBack: [], rawPreflightReadBack: [] };
+      let withLatency: Record<'handler' | 'rawReadBack', number[]>;
       try {
-        for (const variant of LATENCY_VARIANTS) await run(variant);
-        for (let i = 0; i < runs; i++) {
-          for (let j = 0; j < LATENCY_VARIANTS.length; j++) {
-            const variant = LATENCY_VARIANTS[(i + j) % LATENCY_VARIANTS.length];
-            withLatency[variant].push(await run(variant));
-          }
-        }
+        withLatency = await interleaved(LATENCY_VARIANTS, runs, run);
       } finally {
         env.peer.clearFaults();
       }

@@ -66,6 +66,23 @@ export function markdownTable(headers: string[], rows: Cell[][]): string {
   ].join('\n');
 }
 
+/**
+ * Runs each variant `runs` times, interleaved and rotating which goes first, after one uncounted warm-up run of each
+ * variant in `warmUp` (connections, lazily resolved configuration, JIT): the samples per variant.
+ */
+export async function interleaved<V extends string>(variants: readonly V[], runs: number, run: (variant: V) => Promise<number>,
+  warmUp: readonly V[] = variants): Promise<Record<V, number[]>> {
+  for (const variant of warmUp) await run(variant);
+  const samples = Object.fromEntries(variants.map(v => [v, [] as number[]])) as Record<V, number[]>;
+  for (let i = 0; i < runs; i++) {
+    for (let j = 0; j < variants.length; j++) {
+      const variant = variants[(i + j) % variants.length];
+      samples[variant].push(await run(variant));
+    }
+  }
+  return samples;
+}
+
 /** `count` distinct 12-digit account ids starting at `offset` (moto accepts any 12-digit id). */
 export function accountIds(count: number, offset = 0): string[] {
   return Array.from({ length: count }, (_, i) => String(100_000_000_000 + offset + i));

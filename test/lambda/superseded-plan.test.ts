@@ -1,6 +1,6 @@
 // The superseded-images window's decision (lambda/superseded/plan.ts) and its physical id (window.ts), directly.
 import { LaunchPermissionsDeclaration } from '../../lambda/launch-permissions/properties';
-import { keptImagesToFollow, planWindow, rollbackMatters, sharingChanged, WindowInput } from '../../lambda/superseded/plan';
+import { keptImagesToFollow, leavingDeclaration, planWindow, rollbackMatters, sharingChanged, WindowInput } from '../../lambda/superseded/plan';
 import { formatWindow, parseWindow, SupersededWindow } from '../../lambda/superseded/window';
 
 const [A, B, C, D, E] = ['ami-0000000000000000a', 'ami-0000000000000000b', 'ami-0000000000000000c', 'ami-0000000000000000d', 'ami-0000000000000000e'];
@@ -149,6 +149,17 @@ describe('keptImagesToFollow', () => {
     expect(sharingChanged(declaration([X, Y], true), declaration([Y, X], true))).toBe(false);
     expect(sharingChanged(declaration([X]), declaration([X, Y]))).toBe(true);
     expect(sharingChanged(declaration([X]), declaration([X], true))).toBe(true);
+  });
+
+  test('an AMI leaving the window is revoked for both declarations when the sharing changed, in one declaration', () => {
+    const key = (KeyArn: string, SharedBy: 'GRANTS' | 'KEY_POLICY') => ({ KeyArn, SharedBy });
+    const before = { ...declaration([X, Y], true), encryptionKeys: [key('arn:k1', 'GRANTS'), key('arn:k2', 'KEY_POLICY')] };
+    const now = { ...declaration([X]), encryptionKeys: [key('arn:k2', 'GRANTS')] };
+    expect(leavingDeclaration(before, now)).toEqual({
+      ...now, permissions: new Set([X, Y]), allowCopy: true, encryptionKeys: [key('arn:k1', 'GRANTS'), key('arn:k2', 'GRANTS')],
+    });
+    expect(leavingDeclaration(declaration([X]), declaration([X]))).toEqual(declaration([X]));
+    expect(leavingDeclaration(undefined, now)).toBe(now);
   });
 
   test('an AMI a rollback shares again gets the whole declaration instead', () => {
